@@ -1,0 +1,435 @@
+"""DXHTTPRequest: the one function that talks HTTP to the API server and to file URLs.
+
+It runs on a pooled, thread-safe ``requests`` session that is created on first use (so
+``import dxpy`` does not pay for importing ``requests``). Authentication, JSON, proxies,
+certificate checks, retries and error decoding all happen here.
+"""
+import itertools
+import json
+import logging
+import os
+import threading
+import time
+from collections import namedtuple
+from urllib.parse import urlsplit
+
+import dxpy
+from dxpy import DEFAULT_RETRIES, DEFAULT_TIMEOUT
+from dxpy import retry as _retry
+
+logger = logging.getLogger("dxpy")
+
+# Upper bound on the seconds one request may spend waiting between attempts, throttled
+# or not. Per call: DXHTTPRequest(..., max_retry_wait=seconds).
+MAX_RETRY_WAIT = 3600
+MAX_REDIRECTS = 5
+POOL_SIZE = 32
+
+# Tests replace this to observe the waits without spending them.
+_sleep = time.sleep
+
+_sequence = itertools.count()
+_RequestForAuth = namedtuple("_RequestForAuth", "method url headers")
+_OPTION_NAMES = ("verify", "cert_file", "key_file", "ssl_context", "max_retry_wait")
+
+
+def configure_urllib3():
+    """Silence urllib3's warnings about unverified HTTPS (DX_CA_CERT=NOVERIFY asks for it)."""
+    import urllib3
+    urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+    logging.getLogger("urllib3.connectionpool").setLevel(logging.ERROR)
+
+
+# -- sessions ------------------------------------------------------------------------------
+
+_session_lock = threading.Lock()
+_sessions = {}
+
+
+def _get_session(ssl_context=None):
+    """The shared session (one per distinct *ssl_context*). Sessions are never closed
+    because of an error: a broken connection is dropped by the pool on its own, and
+    other threads keep theirs."""
+    key = id(ssl_context) if ssl_context is not None else None
+    session = _sessions.get(key)
+    if session is None:
+        with _session_lock:
+            session = _sessions.get(key)
+            if session is None:
+                session = _sessions[key] = _new_session(ssl_context)
+    return session
+
+
+def _new_session(ssl_context):
+    import requests
+    from requests.adapters import HTTPAdapter
+
+    class _Adapter(HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs):
+            if ssl_context is not None:
+                kwargs["ssl_context"] = ssl_context
+            super(_Adapter, self).init_poolmanager(*args, **kwargs)
+
+    session = requests.Session()
+    # Proxies and certificates are resolved here per request; letting requests re-read
+    # the environment on every call would cost a third of its throughput.
+    session.trust_env = False
+    adapter = _Adapter(pool_connections=POOL_SIZE, pool_maxsize=POOL_SIZE, max_retries=0)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+# -- proxies and certificates --------------------------------------------------------------
+
+_proxy_cache = {}
+
+
+def _proxies_for(url):
+    """The proxies the environment asks for when fetching *url* ({} to go direct)."""
+    env = os.environ
+    settings = tuple(env.get(name) for name in
+                     ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY"))
+    if not any(settings[:4]):
+        return {}
+    proxies = {}
+    for scheme, lower, upper in (("http", 0, 1), ("https", 2, 3)):
+        chosen = settings[lower] or settings[upper]
+        if chosen:
+            proxies[scheme] = chosen
+    no_proxy = settings[4] or settings[5]
+    if no_proxy:
+        from requests.utils import should_bypass_proxies
+        key = (urlsplit(url).netloc, no_proxy)
+        bypass = _proxy_cache.get(key)
+        if bypass is None:
+            bypass = _proxy_cache[key] = should_bypass_proxies(url, no_proxy)
+        if bypass:
+            return {}
+    return proxies
+
+
+def _verify_setting(verify):
+    """The ``verify`` argument for requests: explicit value, then DX_CA_CERT (a CA bundle
+    path, or NOVERIFY), then DX_USE_OS_CA_BUNDLE (the system's store), then certifi."""
+    if verify is not None:
+        return verify
+    ca_cert = os.environ.get("DX_CA_CERT")
+    if ca_cert == "NOVERIFY":
+        configure_urllib3()
+        return False
+    if ca_cert:
+        return ca_cert
+    if "DX_USE_OS_CA_BUNDLE" in os.environ:
+        import ssl
+        paths = ssl.get_default_verify_paths()
+        return paths.cafile or paths.capath or True
+    return True
+
+
+# -- authentication ------------------------------------------------------------------------
+
+def _origin(url):
+    parts = urlsplit(url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    return parts.scheme, (parts.hostname or "").lower(), port
+
+
+def _token_may_go_to(url):
+    """The default token is sent only to the API server and its auth server."""
+    origin = _origin(url)
+    if origin == _origin(dxpy.APISERVER):
+        return True
+    try:
+        return origin == _origin(dxpy.get_auth_server_name())
+    except Exception:  # no auth server is known for this API server
+        return False
+
+
+def _apply_auth(auth, method, url, headers):
+    if auth is True:
+        if dxpy.AUTH_HELPER is None or not _token_may_go_to(url):
+            return
+        auth = dxpy.AUTH_HELPER
+    if not auth:
+        return
+    if isinstance(auth, tuple) and len(auth) == 2:
+        import base64
+        credentials = base64.b64encode(("%s:%s" % auth).encode("utf-8")).decode("ascii")
+        headers["Authorization"] = "Basic " + credentials
+    elif callable(auth):
+        auth(_RequestForAuth(method, url, headers))
+    else:
+        raise TypeError("auth must be True, None, a callable or a (user, password) tuple, not %r" % (auth,))
+
+
+# -- debug output (_DX_DEBUG) --------------------------------------------------------------
+
+def _redact(text):
+    context = dxpy.SECURITY_CONTEXT
+    token = context.get("auth_token") if isinstance(context, dict) else None
+    return text.replace(token, "<token>") if token else text
+
+
+def _debug_request(seq, method, url, headers, data, jsonify_data):
+    level = dxpy._DEBUG
+    if level >= 2 and jsonify_data:
+        shown = json.dumps(data, indent=2 if level >= 3 else None, default=repr)
+    elif jsonify_data:
+        shown = repr(data)[:200]
+    else:
+        shown = "<%s body>" % type(data).__name__
+    if level >= 3:
+        visible = {k: ("<redacted>" if k.lower() == "authorization" else v) for k, v in headers.items()}
+        shown = json.dumps(visible) + " " + shown
+    _debug_print(">%d %s %s => %s" % (seq, method, url, shown))
+
+
+def _debug_response(seq, method, url, status, req_id, started, content):
+    level = dxpy._DEBUG
+    if isinstance(content, (dict, list)):
+        shown = json.dumps(content, indent=2 if level >= 3 else None) if level >= 2 else repr(content)[:200]
+    else:
+        shown = "(%d bytes)" % len(content)
+    _debug_print("  <%d %s %s %s <= %s (%d ms) %s" % (seq, method, req_id, url, status,
+                                                     (time.time() - started) * 1000, shown))
+
+
+def _debug_print(line):
+    import sys
+    sys.stderr.write(_redact(line) + "\n")
+
+
+# -- one request ---------------------------------------------------------------------------
+
+def _split_options(kwargs):
+    unknown = sorted(set(kwargs) - set(_OPTION_NAMES))
+    if unknown:
+        raise TypeError("DXHTTPRequest() got unexpected keyword argument(s): %s" % ", ".join(unknown))
+    return {name: kwargs.get(name) for name in _OPTION_NAMES}
+
+
+def _serialize(data, jsonify_data):
+    if jsonify_data:
+        try:
+            return json.dumps(data).encode("utf-8")
+        except (TypeError, ValueError) as e:
+            raise TypeError("DXHTTPRequest data is not JSON-serialisable: %s" % e)
+    return data
+
+
+def _carries_nonce(data, jsonify_data):
+    # The platform answers a repeated request with the same nonce once: safe to repeat.
+    return jsonify_data and isinstance(data, dict) and bool(data.get("nonce"))
+
+
+def _resolve(resource, prepend_srv, headers):
+    """The URL and headers of the next attempt; a callable resource is asked anew."""
+    if callable(resource):
+        url, extra = resource()
+        merged = dict(extra or {})
+        merged.update(headers)
+        return url, merged
+    if not isinstance(resource, str):
+        raise TypeError("DXHTTPRequest resource must be a string or a callable, not %r" % (resource,))
+    return (dxpy.APISERVER + resource if prepend_srv else resource), dict(headers)
+
+
+def _read_body(response):
+    """The whole body, read in large blocks; a body cut short raises ContentLengthError."""
+    from dxpy import exceptions
+    import urllib3
+    try:
+        content = response.raw.read(decode_content=True)
+    except urllib3.exceptions.ProtocolError as e:
+        response.close()
+        raise exceptions.ContentLengthError("the response body was cut short: %s" % e)
+    expected = response.headers.get("content-length")
+    encoding = response.headers.get("content-encoding", "identity")
+    if expected and expected.isdigit() and encoding == "identity" and int(expected) != len(content):
+        response.close()
+        raise exceptions.ContentLengthError(
+            "Received response with content-length header set to %s but content length is %d"
+            % (expected, len(content)))
+    # Keep requests' own accessors (.content, .text, .json()) working on the read body.
+    response._content = content
+    response._content_consumed = True
+    response.close()
+    return content
+
+
+def _is_json(response):
+    return response.headers.get("content-type", "").startswith("application/json")
+
+
+def _decoded(response, content, decode_response_body):
+    from dxpy import exceptions
+    if not decode_response_body:
+        return content
+    text = content.decode("utf-8")
+    if not _is_json(response):
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise exceptions.BadJSONInReply("Invalid JSON received from server", response.status_code)
+
+
+def _error_for(response, content, started, req_id):
+    """The exception that a non-2xx answer stands for."""
+    from dxpy import exceptions
+    status = response.status_code
+    text = content.decode("utf-8", "replace")
+    if not _is_json(response):
+        return exceptions.HTTPErrorWithContent(
+            "%s %s [Time=%s RequestID=%s]" % (status, response.reason, started, req_id), text.strip())
+    try:
+        body = json.loads(text)
+    except ValueError:
+        return exceptions.BadJSONInReply("Invalid JSON received from server", status)
+    try:
+        error_type = body["error"]["type"]
+    except (KeyError, TypeError):
+        return exceptions.HTTPErrorWithContent(
+            "Appropriate error class not found. [HTTPCode=%s]" % status, body)
+    error_class = getattr(exceptions, str(error_type), None)
+    if not (isinstance(error_class, type) and issubclass(error_class, exceptions.DXAPIError)):
+        error_class = exceptions.DXAPIError
+    return error_class(body, status, started, req_id)
+
+
+def _failure_kind(error, response, method):
+    """Sort a failed attempt for the retry policy; the Retry-After seconds go with it."""
+    if response is None:
+        import requests
+        if isinstance(error, requests.exceptions.ConnectionError):
+            return _retry.NOT_DELIVERED, None   # refused, reset, DNS, TLS, dropped
+        return _retry.ANSWER_LOST, None
+    status = response.status_code
+    if status // 100 == 2:
+        return _retry.ANSWER_LOST, None          # cut short or unparsable
+    if status in (503, 429):
+        retry_after = _retry.parse_retry_after(response.headers.get("retry-after"))
+        if retry_after is not None:
+            return _retry.THROTTLED, retry_after
+    if status == 429 or 500 <= status < 600:
+        return _retry.TRANSIENT_STATUS, None
+    if status == 400 and method == "PUT" and "<Code>RequestTimeout</Code>" in str(getattr(error, "content", "")):
+        return _retry.TRANSIENT_STATUS, None       # storage gave up on a slow upload
+    return _retry.FINAL, None
+
+
+def _network_errors():
+    import requests
+    from dxpy import exceptions
+    return (requests.exceptions.RequestException, exceptions.ContentLengthError, exceptions.BadJSONInReply)
+
+
+def DXHTTPRequest(resource, data, method="POST", headers=None, auth=True, timeout=DEFAULT_TIMEOUT,
+                  use_compression=None, jsonify_data=True, want_full_response=False,
+                  decode_response_body=True, prepend_srv=True, session_handler=None,
+                  max_retries=DEFAULT_RETRIES, always_retry=False, **kwargs):
+    """Send one API request (with retries) and return its decoded answer.
+
+    :param resource: an API route such as ``"/system/whoami"`` (appended to
+        ``dxpy.APISERVER`` when *prepend_srv*), a full URL (with ``prepend_srv=False``), or
+        a callable returning ``(url, headers)``, called again before every attempt.
+    :param data: the body: JSON-encoded when *jsonify_data*, else bytes, str or a file-like
+        object (rewound before each retry).
+    :param auth: True for the configured token (sent only to the API server and its auth
+        server), None/False for none, or a callable that gets an object with ``method``,
+        ``url`` and ``headers`` and adds its own headers.
+    :param want_full_response: return the response object (``.status_code``/``.status``,
+        ``.headers``, ``.content``/``.data``) instead of the decoded body.
+    :param decode_response_body: decode the body as text and, when it is JSON, parse it;
+        otherwise return bytes.
+    :param max_retries: retries allowed for failures that use them up (5xx, lost answers).
+    :param always_retry: the request is safe to repeat even if the server may have acted.
+    :param kwargs: ``verify``, ``cert_file``, ``key_file``, ``ssl_context`` for TLS and
+        ``max_retry_wait`` (seconds, default ``MAX_RETRY_WAIT``) to bound the waiting.
+    :raises: a ``dxpy.exceptions.DXAPIError`` subclass for an API error,
+        ``HTTPErrorWithContent`` for other HTTP errors, ``ContentLengthError`` or
+        ``BadJSONInReply`` for broken answers, ``requests`` exceptions when no answer came,
+        ``DXError`` when the configuration is unusable, ``TypeError`` for bad arguments.
+    """
+    options = _split_options(kwargs)
+    method = method.upper()
+    if prepend_srv or auth is True:
+        dxpy._raise_if_misconfigured()
+    body = _serialize(data, jsonify_data)
+    base_headers = dict(headers or {})
+    if jsonify_data and method == "POST":
+        base_headers.setdefault("Content-Type", "application/json")
+    base_headers["User-Agent"] = dxpy.USER_AGENT
+    base_headers["DNAnexus-API"] = dxpy.API_VERSION
+    rewind_to = data.tell() if not jsonify_data and hasattr(data, "seek") and hasattr(data, "tell") else None
+    max_wait = MAX_RETRY_WAIT if options["max_retry_wait"] is None else options["max_retry_wait"]
+    policy = _retry.RetryPolicy(max_retries, always_retry or method == "GET" or _carries_nonce(data, jsonify_data),
+                                max_wait)
+    session = _get_session(options["ssl_context"])
+    cert = ((options["cert_file"], options["key_file"]) if options["key_file"] else options["cert_file"])
+    redirects, seq = 0, next(_sequence)
+    network_errors = _network_errors()
+
+    while True:
+        url, attempt_headers = _resolve(resource, prepend_srv, base_headers)
+        _apply_auth(auth, method, url, attempt_headers)
+        started, response, req_id = time.time(), None, None
+        if dxpy._DEBUG:
+            _debug_request(seq, method, url, attempt_headers, data, jsonify_data)
+        try:
+            response = session.request(method, url, data=body, headers=attempt_headers, timeout=timeout,
+                                       proxies=_proxies_for(url), verify=_verify_setting(options["verify"]),
+                                       cert=cert, allow_redirects=False, stream=True)
+            req_id = response.headers.get("x-request-id", "unavailable")
+            content = _read_body(response)
+            if response.status_code // 100 == 3 and response.headers.get("location"):
+                redirects += 1
+                if redirects > MAX_REDIRECTS:
+                    raise dxpy.exceptions.HTTPErrorWithContent(
+                        "more than %d redirects from %s" % (MAX_REDIRECTS, url), content)
+                resource, prepend_srv = response.headers["location"], False
+                continue
+            if response.status_code // 100 != 2:
+                raise _error_for(response, content, started, req_id)
+            result = response if want_full_response else _decoded(response, content, decode_response_body)
+        except network_errors + (dxpy.exceptions.DXAPIError, dxpy.exceptions.HTTPErrorWithContent) as e:
+            kind, retry_after = _failure_kind(e, response, method)
+            delay = policy.next_delay(kind, retry_after)
+            if delay is None:
+                _log_give_up(e, method, url, req_id, policy)
+                raise
+            _log_retry(e, method, url, req_id, delay, kind, policy)
+            if rewind_to is not None:
+                data.seek(rewind_to)
+            _sleep(delay)
+            continue
+        if dxpy._DEBUG:
+            _debug_response(seq, method, url, response.status_code, req_id, started,
+                            result if not want_full_response else content)
+        if policy.failures:
+            logger.info("%s %s: recovered after %d failed attempts [request %s]",
+                        method, url, policy.failures, req_id)
+        response.status = response.status_code  # the names dxpy's callers know from urllib3
+        response.data = content
+        return result
+
+
+def _log_retry(error, method, url, req_id, delay, kind, policy):
+    if kind == _retry.THROTTLED:
+        plan = "waiting %s seconds as the server asked" % delay
+    else:
+        plan = "waiting %s seconds before retry %d of %d" % (delay, policy.retries, policy.max_retries)
+    logger.warning("%s %s failed [request %s]: %s; %s", method, url, req_id, _describe(error), plan)
+
+
+def _log_give_up(error, method, url, req_id, policy):
+    if policy.failures > 1:
+        logger.error("%s %s failed after %d attempts [request %s]: %s",
+                     method, url, policy.failures, req_id, _describe(error))
+
+
+def _describe(error):
+    if isinstance(error, dxpy.exceptions.DXAPIError):
+        return error.error_message()
+    return "%s: %s" % (type(error).__name__, error)
