@@ -267,7 +267,11 @@ def __getattr__(name):
         globals()[name] = value
         return value
     if name in _LAZY_SUBMODULES:
-        return importlib.import_module("." + name, __name__)
+        try:
+            return importlib.import_module("." + name, __name__)
+        except ModuleNotFoundError as e:
+            if e.name != __name__ + "." + name:
+                raise
     raise AttributeError("module 'dxpy' has no attribute %r" % (name,))
 
 
