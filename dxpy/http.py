@@ -293,7 +293,8 @@ def _error_for(response, content, started, req_id):
         return exceptions.HTTPErrorWithContent(
             "Appropriate error class not found. [HTTPCode=%s]" % status, body)
     error_class = getattr(exceptions, str(error_type), None)
-    if not (isinstance(error_class, type) and issubclass(error_class, exceptions.DXAPIError)):
+    if not (isinstance(error_class, type) and issubclass(error_class, exceptions.DXAPIError)) \
+            or error_class is exceptions.InvalidTLSProtocol:  # the one class built without a body
         error_class = exceptions.DXAPIError
     return error_class(body, status, started, req_id)
 
