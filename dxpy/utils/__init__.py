@@ -1,0 +1,3 @@
+"""Utilities shared by the dxpy modules."""
+
+from .nonce import Nonce
