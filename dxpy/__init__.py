@@ -35,7 +35,8 @@ INCOMPLETE_READS_NUM_SUBCHUNKS = 8
 APISERVER_PROTOCOL = DEFAULT_APISERVER_PROTOCOL
 APISERVER_HOST = DEFAULT_APISERVER_HOST
 APISERVER_PORT = DEFAULT_APISERVER_PORT
-APISERVER = "%s://%s:%s" % (APISERVER_PROTOCOL, APISERVER_HOST, APISERVER_PORT)
+APISERVER = "%s://%s" % (APISERVER_PROTOCOL, APISERVER_HOST)
+_apiserver_url_has_port = False  # like dxpy, the URL names a port only once one is given
 
 SECURITY_CONTEXT = None
 AUTH_HELPER = None
@@ -106,9 +107,10 @@ def _api_server_problem(host=None, port=None, protocol=None):
 
 
 def set_api_server_info(host=None, port=None, protocol=None):
-    """Point dxpy at another API server. Parts left as None keep their current value;
-    an empty *port* leaves the port out of the URL."""
-    global APISERVER_PROTOCOL, APISERVER_HOST, APISERVER_PORT, APISERVER
+    """Point dxpy at another API server. Parts left as None keep their current value
+    (dxpy dropped the port from ``APISERVER`` then; here it stays); an empty *port*
+    leaves the port out of the URL."""
+    global APISERVER_PROTOCOL, APISERVER_HOST, APISERVER_PORT, APISERVER, _apiserver_url_has_port
     problem = _api_server_problem(host, port, protocol)
     if problem:
         _raise_dxerror(problem)
@@ -118,10 +120,12 @@ def set_api_server_info(host=None, port=None, protocol=None):
         APISERVER_PORT = port
     if protocol is not None:
         APISERVER_PROTOCOL = protocol
-    if port is None or port == "":
-        APISERVER = APISERVER_PROTOCOL + "://" + APISERVER_HOST
-    else:
+    if port is not None:
+        _apiserver_url_has_port = port != ""
+    if _apiserver_url_has_port:
         APISERVER = "%s://%s:%s" % (APISERVER_PROTOCOL, APISERVER_HOST, APISERVER_PORT)
+    else:
+        APISERVER = APISERVER_PROTOCOL + "://" + APISERVER_HOST
     for name, value in zip(_API_SERVER_VARIABLES, (host, port, protocol)):
         if value is not None:
             _config_problems.pop(name, None)

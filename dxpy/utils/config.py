@@ -194,6 +194,8 @@ class DXConfig(MutableMapping):
         dxpy.set_watch_port(env.get("DX_WATCH_PORT"))
 
     def _sync_api_server(self, env):
+        # One call with every usable part: like dxpy, an unset port leaves it out of the URL.
+        parts = {}
         for name, key in (("DX_APISERVER_HOST", "host"), ("DX_APISERVER_PORT", "port"),
                           ("DX_APISERVER_PROTOCOL", "protocol")):
             dxpy._config_problems.pop(name, None)
@@ -203,7 +205,8 @@ class DXConfig(MutableMapping):
             if problem:
                 self._problem(name, "%s is not usable: %s" % (name, problem))
             else:
-                dxpy.set_api_server_info(**{key: env[name]})
+                parts[key] = env[name]
+        dxpy.set_api_server_info(**parts)
 
     def _sync_security_context(self, text):
         try:
