@@ -7,7 +7,9 @@ two implementations; the first run of each is a warm-up and is discarded.
     python benchmarks/bench_import.py [--runs 15] [--ref-python PATH]
 
 Without --ref-python, a virtual environment with dxpy==0.417.1 is created at
-/tmp/dxpy-ref-venv (or reused if it already exists).
+/tmp/dxpy-ref-venv (or reused if it already exists). This package runs from the
+repository (PYTHONPATH) in a second venv of the same interpreter, /tmp/dxpy-this-venv,
+that holds only its dependency, so both start from the same bare interpreter.
 """
 import argparse
 import json
@@ -23,6 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REF_VENV = "/tmp/dxpy-ref-venv"
+THIS_VENV = "/tmp/dxpy-this-venv"
 REF_VERSION = "0.417.1"
 
 IMPORT = "import dxpy"
@@ -60,14 +63,13 @@ def start_server():
     return server
 
 
-def find_ref_python(path):
-    if path:
-        return path
-    python = os.path.join(REF_VENV, "bin", "python")
+def venv_python(venv, requirement):
+    """The interpreter of *venv*, created with *requirement* installed if missing."""
+    python = os.path.join(venv, "bin", "python")
     if not os.path.exists(python):
-        print("creating %s with dxpy==%s ..." % (REF_VENV, REF_VERSION), file=sys.stderr)
-        subprocess.check_call([sys.executable, "-m", "venv", REF_VENV])
-        subprocess.check_call([python, "-m", "pip", "install", "-q", "dxpy==" + REF_VERSION])
+        print("creating %s with %s ..." % (venv, requirement), file=sys.stderr)
+        subprocess.check_call([sys.executable, "-m", "venv", venv])
+        subprocess.check_call([python, "-m", "pip", "install", "-q", requirement])
     return python
 
 
@@ -99,13 +101,14 @@ def main():
     if args.runs < 2:
         parser.error("--runs must be at least 2 (the first run is discarded)")
 
-    ref_python = find_ref_python(args.ref_python)
+    ref_python = args.ref_python or venv_python(REF_VENV, "dxpy==" + REF_VERSION)
+    this_python = venv_python(THIS_VENV, "requests")
     server = start_server()
     with tempfile.TemporaryDirectory() as tmp:
         # cwd is an empty directory so that `python -c` never picks up this
         # repository through sys.path[0]; only our run gets PYTHONPATH=REPO.
         impls = {
-            "this": (sys.executable, clean_env(os.path.join(tmp, "home-this"), REPO)),
+            "this": (this_python, clean_env(os.path.join(tmp, "home-this"), REPO)),
             "ref": (ref_python, clean_env(os.path.join(tmp, "home-ref"))),
         }
         for name, (python, env) in impls.items():
