@@ -1,0 +1,51 @@
+"""Fixtures shared by the tests; the servers and helpers live in loopback.py."""
+import os
+import sys
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+for _path in (HERE, os.path.dirname(HERE)):  # loopback.py and the dxpy package
+    if _path not in sys.path:
+        sys.path.insert(0, _path)
+
+import loopback  # noqa: E402
+
+
+@pytest.fixture
+def server():
+    """A ScriptedServer with an empty script (every request gets 200 ``{}``)."""
+    with loopback.ScriptedServer() as srv:
+        yield srv
+
+
+@pytest.fixture
+def make_server():
+    """Factory for further ScriptedServers (same arguments), all closed after the test."""
+    servers = []
+
+    def make(*args, **kwargs):
+        servers.append(loopback.ScriptedServer(*args, **kwargs))
+        return servers[-1]
+    yield make
+    for srv in servers:
+        srv.close()
+
+
+@pytest.fixture
+def proxy():
+    """A ForwardingProxy on loopback."""
+    with loopback.ForwardingProxy() as prx:
+        yield prx
+
+
+@pytest.fixture
+def sleeps(monkeypatch):
+    """Delays requested through dxpy.http._sleep, which no longer waits."""
+    return loopback.record_sleeps(monkeypatch)
+
+
+@pytest.fixture
+def dx(server, sleeps, monkeypatch):
+    """dxpy pointed at ``server`` with a fresh Bearer token; restored after the test."""
+    return loopback.configure_dxpy(server, monkeypatch)
