@@ -425,7 +425,8 @@ def _log_retry(error, method, url, req_id, delay, kind, policy):
 
 
 def _log_give_up(error, method, url, req_id, policy):
-    if policy.failures > 1:
+    # A single API error speaks for itself through the exception; anything else is logged.
+    if policy.failures > 1 or not isinstance(error, dxpy.exceptions.DXAPIError):
         logger.error("%s %s failed after %d attempts [request %s]: %s",
                      method, url, policy.failures, req_id, _describe(error))
 
