@@ -1,0 +1,161 @@
+"""Data objects: creation and the methods every data object class shares."""
+import copy
+
+from .access import container, data_object, require_open, touch
+from .containers import ensure_folder, folder_arg, require_folder, set_properties
+from .describe import select
+from .ids import new_id, now_ms
+from .validate import REQUIRED, entity_id, get, string_map, strings
+
+DATA_CLASSES = ("record", "file")
+CONTAINER_IDS = ("project", "container")
+_EXTRA_FIELDS = ("properties", "details")
+
+
+def create_object(req, klass, extra=None):
+    """Validate the common ``*/new`` input and store a new open object of *klass*."""
+    payload = req.payload
+    c = container(req, entity_id(payload, "project", CONTAINER_IDS))
+    folder = folder_arg(payload)
+    parents = get(payload, "parents", bool, False)
+    oid = new_id(klass)
+    now = now_ms()
+    obj = {"id": oid, "class": klass, "project": c["id"], "folder": folder,
+           "name": get(payload, "name", str, oid), "state": "open",
+           "hidden": get(payload, "hidden", bool, False),
+           "types": strings(payload, "types", []), "tags": strings(payload, "tags", []),
+           "properties": string_map(payload, "properties", {}),
+           "details": _details(payload, {}), "created": now, "modified": now,
+           "createdBy": {"user": req.user}}
+    obj.update(extra or {})
+    if not parents:
+        require_folder(c, folder)
+    ensure_folder(c, folder, True)
+    req.state["objects"][oid] = obj
+    return obj
+
+
+def _details(payload, default=REQUIRED):
+    return copy.deepcopy(get(payload, "details", (dict, list), default))
+
+
+def record_new(req):
+    close = get(req.payload, "close", bool, False)
+    obj = create_object(req, "record")
+    if close:
+        obj["state"] = "closed"
+    return {"id": obj["id"]}
+
+
+def links_in(value):
+    """IDs referenced by ``{"$dnanexus_link": ...}`` anywhere in *value*."""
+    found = []
+    if isinstance(value, dict):
+        link = value.get("$dnanexus_link")
+        if isinstance(link, dict):
+            link = link.get("id")
+        if isinstance(link, str) and len(value) == 1:
+            return [link]
+        for item in value.values():
+            found.extend(links_in(item))
+    elif isinstance(value, list):
+        for item in value:
+            found.extend(links_in(item))
+    return found
+
+
+def describe_object(obj, payload):
+    """The describe output of *obj* for the describe input *payload*."""
+    full = copy.deepcopy(obj)
+    full.update({"sponsored": False, "archivalState": "live",
+                 "links": sorted(set(links_in(obj["details"])))})
+    extras = [name for name in _EXTRA_FIELDS if not get(payload, name, bool, False)]
+    return select(full, extras, payload)
+
+
+def _target(req):
+    """The route's object, looked up in the ``project`` the input names, if any."""
+    return data_object(req, project=entity_id(req.payload, "project", CONTAINER_IDS, None))
+
+
+def object_describe(req):
+    return describe_object(_target(req), req.payload)
+
+
+def object_rename(req):
+    obj = _target(req)
+    obj["name"] = get(req.payload, "name", str)
+    return touch(obj)
+
+
+def _list_editor(field, adding):
+    def edit(req):
+        obj = _target(req)
+        values = strings(req.payload, field)
+        if field == "types":
+            require_open(obj)
+        if adding:
+            obj[field].extend(value for value in values if value not in obj[field])
+        else:
+            obj[field] = [value for value in obj[field] if value not in values]
+        return touch(obj)
+    edit.__name__ = ("add_" if adding else "remove_") + field
+    return edit
+
+
+def object_set_properties(req):
+    obj = _target(req)
+    set_properties(obj, string_map(req.payload, "properties", allow_null=True))
+    return touch(obj)
+
+
+def object_set_details(req):
+    obj = _target(req)
+    details = _details(req.payload)
+    require_open(obj)
+    obj["details"] = details
+    return touch(obj)
+
+
+def object_get_details(req):
+    return copy.deepcopy(_target(req)["details"])
+
+
+def object_set_visibility(req):
+    obj = _target(req)
+    obj["hidden"] = get(req.payload, "hidden", bool)
+    return touch(obj)
+
+
+def object_close(req):
+    obj = _target(req)
+    require_open(obj)
+    closer = CLOSERS.get(obj["class"])
+    if closer is not None:
+        closer(req, obj)
+    obj["state"] = "closed"
+    return touch(obj)
+
+
+def object_list_projects(req):
+    obj = _target(req)
+    return {obj["project"]: "ADMINISTER"}
+
+
+CLOSERS = {}  # class -> function(req, obj) run before an object becomes closed
+
+COMMON_ROUTES = {
+    "describe": object_describe,
+    "rename": object_rename,
+    "addTags": _list_editor("tags", True),
+    "removeTags": _list_editor("tags", False),
+    "addTypes": _list_editor("types", True),
+    "removeTypes": _list_editor("types", False),
+    "setProperties": object_set_properties,
+    "setDetails": object_set_details,
+    "getDetails": object_get_details,
+    "setVisibility": object_set_visibility,
+    "close": object_close,
+    "listProjects": object_list_projects,
+}
+

@@ -1,0 +1,241 @@
+"""``/system/find*``, ``resolveDataObjects`` and ``describeDataObjects``."""
+import fnmatch
+import re
+
+from ..errors import InvalidInput, PlatformError
+from . import paths
+from .access import container, data_object, owned_containers
+from .containers import describe_container
+from .describe import describe_option
+from .ids import id_class
+from .objects import CONTAINER_IDS, describe_object
+from .validate import entity_id, get, one_of, strings
+
+MAX_LIMIT = 1000
+
+
+def _name_matcher(payload, field="name"):
+    """A predicate on names for a string, ``{"glob": ...}`` or ``{"regexp": ...}`` query."""
+    query = get(payload, field, (str, dict), None)
+    if query is None:
+        return lambda name: True
+    if isinstance(query, str):
+        return lambda name: name == query
+    if isinstance(query.get("glob"), str):
+        pattern = query["glob"]
+        return lambda name: fnmatch.fnmatchcase(name, pattern)
+    if isinstance(query.get("regexp"), str):
+        flags = re.IGNORECASE if "i" in str(query.get("flags", "")) else 0
+        try:
+            compiled = re.compile(query["regexp"], flags)
+        except re.error:
+            raise InvalidInput('Invalid regular expression in key "%s" of input' % field)
+        return lambda name: compiled.search(name) is not None
+    raise InvalidInput('Expected key "%s" of input to be a string, {"glob": ...} or {"regexp": ...}' % field)
+
+
+def _all_of_matcher(payload, field):
+    """Tags / types: a string, or ``{"$and": [...]}`` / ``{"$or": [...]}`` of strings."""
+    query = get(payload, field, (str, dict), None)
+    if query is None:
+        return lambda values: True
+    if isinstance(query, str):
+        return lambda values: query in values
+    for key, combine in (("$and", all), ("$or", any)):
+        wanted = query.get(key)
+        if isinstance(wanted, list) and all(isinstance(item, str) for item in wanted):
+            return lambda values, wanted=wanted, combine=combine: combine(w in values for w in wanted)
+    raise InvalidInput('Expected key "%s" of input to be a string or {"$and"|"$or": [strings]}' % field)
+
+
+def _properties_matcher(payload):
+    """Each key must be present (value true) or equal to the given string."""
+    query = get(payload, "properties", dict, None)
+    if query is None:
+        return lambda props: True
+    for value in query.values():
+        if not isinstance(value, (str, bool)):
+            raise InvalidInput('Expected values of key "properties" of input to be strings or booleans')
+
+    def match(props):
+        for key, value in query.items():
+            if value is True and key not in props:
+                return False
+            if value is False and key in props:
+                return False
+            if isinstance(value, str) and props.get(key) != value:
+                return False
+        return True
+    return match
+
+
+def _time_matcher(payload, field):
+    query = get(payload, field, dict, None)
+    if query is None:
+        return lambda ms: True
+    after = get(query, "after", int, None)
+    before = get(query, "before", int, None)
+    return lambda ms: (after is None or ms >= after) and (before is None or ms <= before)
+
+
+def _limit(payload):
+    limit = get(payload, "limit", int, MAX_LIMIT)
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput('Expected key "limit" of input to be between 1 and %d' % MAX_LIMIT)
+    return limit
+
+
+def _page(items, key, starting, limit):
+    """Items from the one whose *key* is *starting* on, and the key to continue with."""
+    start = 0
+    if starting is not None:
+        keys = [key(item) for item in items]
+        if starting not in keys:
+            raise InvalidInput('The value of key "starting" of input does not match any result')
+        start = keys.index(starting)
+    page = items[start:start + limit]
+    rest = items[start + limit:]
+    return page, (key(rest[0]) if rest else None)
+
+
+def _scope(req, payload):
+    """The containers searched and a folder predicate, from the ``scope`` input."""
+    scope = get(payload, "scope", dict, None)
+    if scope is None:
+        return [c["id"] for c in owned_containers(req)], lambda folder: True
+    project = container(req, entity_id(scope, "project", CONTAINER_IDS))["id"]
+    folder = paths.normalize(get(scope, "folder", str, "/"), "scope.folder")
+    recurse = get(scope, "recurse", bool, True)
+    if recurse:
+        return [project], lambda path: paths.is_within(path, folder)
+    return [project], lambda path: path == folder
+
+
+def _object_filters(req, payload):
+    klass = get(payload, "class", str, None)
+    state = get(payload, "state", str, None)
+    visibility = one_of(payload, "visibility", ("hidden", "visible", "either"), "visible")
+    ids = strings(payload, "id", None)
+    name, tags, types = _name_matcher(payload), _all_of_matcher(payload, "tags"), _all_of_matcher(payload, "type")
+    props = _properties_matcher(payload)
+    created, modified = _time_matcher(payload, "created"), _time_matcher(payload, "modified")
+    projects, in_folder = _scope(req, payload)
+    hidden_ok = {"hidden": (True,), "visible": (False,), "either": (True, False)}[visibility]
+    return lambda obj: (
+        obj["project"] in projects and in_folder(obj["folder"])
+        and (klass is None or obj["class"] == klass) and (state is None or obj["state"] == state)
+        and obj["hidden"] in hidden_ok and (ids is None or obj["id"] in ids)
+        and name(obj["name"]) and tags(obj["tags"]) and types(obj["types"])
+        and props(obj["properties"]) and created(obj["created"]) and modified(obj["modified"]))
+
+
+def find_data_objects(req):
+    payload = req.payload
+    matches = _object_filters(req, payload)
+    describe = describe_option(payload)
+    starting = get(payload, "starting", (dict, type(None)), None)
+    limit = _limit(payload)
+    found = sorted((obj for obj in req.state["objects"].values() if matches(obj)),
+                   key=lambda obj: (-obj["created"], obj["id"]))
+    key = lambda obj: {"project": obj["project"], "id": obj["id"]}  # noqa: E731
+    page, following = _page(found, key, starting, limit)
+    results = []
+    for obj in page:
+        entry = key(obj)
+        if describe is not None:
+            entry["describe"] = describe_object(obj, describe)
+        results.append(entry)
+    return {"results": results, "next": following}
+
+
+def find_projects(req):
+    payload = req.payload
+    name = _name_matcher(payload)
+    one_of(payload, "level", ("VIEW", "UPLOAD", "CONTRIBUTE", "ADMINISTER"), "VIEW")
+    ids = strings(payload, "id", None)
+    tags, props = _all_of_matcher(payload, "tags"), _properties_matcher(payload)
+    created, modified = _time_matcher(payload, "created"), _time_matcher(payload, "modified")
+    describe = describe_option(payload)
+    starting = get(payload, "starting", (str, type(None)), None)
+    limit = _limit(payload)
+    found = sorted((c for c in owned_containers(req)
+                    if c["class"] == "project" and name(c["name"]) and (ids is None or c["id"] in ids)
+                    and tags(c["tags"]) and props(c["properties"])
+                    and created(c["created"]) and modified(c["modified"])),
+                   key=lambda c: (-c["created"], c["id"]))
+    page, following = _page(found, lambda c: c["id"], starting, limit)
+    results = []
+    for c in page:
+        entry = {"id": c["id"], "level": "ADMINISTER", "permissionSources": [req.user], "public": False}
+        if describe is not None:
+            entry["describe"] = describe_container(req, c, describe)
+        results.append(entry)
+    return {"results": results, "next": following}
+
+
+def resolve_data_objects(req):
+    payload = req.payload
+    default_project = entity_id(payload, "project", CONTAINER_IDS, None)
+    default_folder = get(payload, "folder", str, "/")
+    specs = get(payload, "objects", list)
+    if len(specs) > MAX_LIMIT:
+        raise InvalidInput('Expected key "objects" of input to have at most %d entries' % MAX_LIMIT)
+    return {"results": [_resolve_one(req, spec, default_project, default_folder) for spec in specs]}
+
+
+def _resolve_one(req, spec, default_project, default_folder):
+    if not isinstance(spec, dict):
+        raise InvalidInput('Expected each entry of key "objects" of input to be a JSON object')
+    project = entity_id(spec, "project", CONTAINER_IDS, default_project)
+    if project is None:
+        raise InvalidInput("Each object to resolve needs a project")
+    container(req, project)
+    folder = paths.normalize(get(spec, "folder", str, default_folder))
+    name = get(spec, "name", str)
+    klass = get(spec, "classname", str, None)
+    return [{"project": obj["project"], "id": obj["id"]}
+            for obj in sorted(req.state["objects"].values(), key=lambda o: o["id"])
+            if obj["project"] == project and obj["folder"] == folder and obj["name"] == name
+            and (klass is None or obj["class"] == klass)]
+
+
+def describe_data_objects(req):
+    payload = req.payload
+    specs = get(payload, "objects", list)
+    class_options = get(payload, "classDescribeOptions", dict, {})
+    return {"results": [_describe_one(req, spec, class_options) for spec in specs]}
+
+
+_DESCRIBE_KEYS = ("fields", "defaultFields", "properties", "details", "project")
+
+
+def _describe_one(req, spec, class_options):
+    if isinstance(spec, str):
+        spec = {"id": spec}
+    if not isinstance(spec, dict):
+        raise InvalidInput('Expected each entry of key "objects" of input to be an ID or a JSON object')
+    oid = get(spec, "id", str)
+    if id_class(oid) is None:
+        raise InvalidInput("Invalid object ID %r" % oid)
+    options = get(spec, "describe", (bool, dict), True)
+    if options is True:
+        options = class_options.get(id_class(oid), class_options.get("*", {}))
+        if not isinstance(options, dict):
+            raise InvalidInput('Expected values of key "classDescribeOptions" of input to be JSON objects')
+    elif isinstance(options, dict) and not any(key in options for key in _DESCRIBE_KEYS):
+        options = {"fields": options}  # a bare field selector, as some clients send
+    try:
+        obj = data_object(req, oid, entity_id(spec, "project", CONTAINER_IDS, None))
+        if options is False:
+            return {"id": oid}
+        return {"describe": describe_object(obj, options)}
+    except PlatformError as error:
+        return {"error": error.to_json()["error"]}
+
+
+SEARCH_ROUTES = {
+    ("system", "findDataObjects"): find_data_objects,
+    ("system", "findProjects"): find_projects,
+    ("system", "resolveDataObjects"): resolve_data_objects,
+    ("system", "describeDataObjects"): describe_data_objects,
+}
