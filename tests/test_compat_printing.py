@@ -199,9 +199,9 @@ def test_fill_uses_standard_width_and_keeps_hyphenated_words(monkeypatch):
     lines = printing.fill(text).split("\n")
     assert all(len(line) <= 30 for line in lines)
     assert all(word == "alpha-beta-gamma-delta" for line in lines for word in line.split())
-    assert max(len(l) for l in printing.fill(text, width_adjustment=-10).split("\n")) <= 20
+    assert max(len(ln) for ln in printing.fill(text, width_adjustment=-10).split("\n")) <= 20
     # Never narrower than 20 columns, and explicit keywords win.
-    assert max(len(l) for l in printing.fill("a " * 40, width_adjustment=-100).split("\n")) > 10
+    assert max(len(ln) for ln in printing.fill("a " * 40, width_adjustment=-100).split("\n")) > 10
     assert printing.fill("aa bb cc", width=5) == "aa bb\ncc"
     assert printing.fill("ab-cd ef", width=3, break_on_hyphens=True) == "ab-\ncd\nef"
 
@@ -209,7 +209,7 @@ def test_fill_uses_standard_width_and_keeps_hyphenated_words(monkeypatch):
 def test_fill_minimum_width(monkeypatch):
     monkeypatch.setattr(printing, "std_width", 30)
     lines = printing.fill("abc " * 30, width_adjustment=-100).split("\n")
-    assert max(len(l) for l in lines) <= 20 and max(len(l) for l in lines) >= 17
+    assert max(len(ln) for ln in lines) <= 20 and max(len(ln) for ln in lines) >= 17
 
 
 def test_refill_paragraphs_keeps_indented_blocks(monkeypatch):

@@ -55,7 +55,7 @@ sys.exit(subprocess.call(sys.argv[2:]))
 class Child(object):
     def __init__(self, proc):
         self.returncode, self.stderr = proc.returncode, proc.stderr
-        lines = [l for l in proc.stdout.splitlines() if l.startswith(MARK)]
+        lines = [ln for ln in proc.stdout.splitlines() if ln.startswith(MARK)]
         assert proc.returncode == 0 and lines, "child failed:\n" + proc.stdout + proc.stderr
         self.out = json.loads(lines[-1][len(MARK):])
         self.state = self.out["import"]

@@ -7,7 +7,6 @@ import ssl
 import subprocess
 import sys
 import textwrap
-import threading
 
 import pytest
 

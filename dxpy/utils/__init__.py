@@ -1,3 +1,5 @@
 """Utilities shared by the dxpy modules."""
 
 from .nonce import Nonce
+
+__all__ = ["Nonce"]

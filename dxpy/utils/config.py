@@ -7,7 +7,6 @@ inherit it, and keeps the ``dxpy`` module globals in step with it.
 import json
 import os
 import shutil
-import sys
 from collections.abc import MutableMapping
 
 import dxpy
