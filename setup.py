@@ -23,6 +23,7 @@ setup(
     python_requires=">=3.8",
     install_requires=["requests>=2.25"],
     extras_require={"test": ["pytest>=7"]},
+    entry_points={"pytest11": ["dxpy_emulator = dxpy.emulator.pytest_plugin"]},
     classifiers=[
         "Programming Language :: Python :: 3",
         "Programming Language :: Python :: 3 :: Only",

@@ -1,0 +1,123 @@
+"""Throughput of the API emulator on loopback, measured with plain ``requests``.
+
+Starts ``python -m dxpy.emulator`` in a subprocess (so that client and server do not share
+an interpreter lock) and measures:
+
+* small JSON calls per second (``/system/whoami``) from several threads, each with its own
+  keep-alive session;
+* MB/s for uploading a part of a file and for downloading the closed file.
+
+Usage: ``python benchmarks/bench_emulator.py [--threads 8] [--seconds 3] [--part-mib 64] [--repeat 3]``
+"""
+import argparse
+import hashlib
+import json
+import os
+import shlex
+import subprocess
+import sys
+import threading
+import time
+
+import requests
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MIB = 1024 * 1024
+
+
+def start_emulator():
+    """The emulator process and the ``DX_*`` variables of its first output line."""
+    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    process = subprocess.Popen([sys.executable, "-m", "dxpy.emulator"], stdout=subprocess.PIPE, env=env, cwd=ROOT)
+    words = shlex.split(process.stdout.readline().decode())
+    if not words or words[0] != "export":
+        process.kill()
+        raise SystemExit("the emulator did not start")
+    return process, dict(word.split("=", 1) for word in words[1:])
+
+
+class Client(object):
+    def __init__(self, env):
+        self.url = "http://%s:%s" % (env["DX_APISERVER_HOST"], env["DX_APISERVER_PORT"])
+        self.project = env["DX_PROJECT_CONTEXT_ID"]
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = "Bearer " + json.loads(env["DX_SECURITY_CONTEXT"])["auth_token"]
+
+    def call(self, route, payload=None):
+        response = self.session.post(self.url + route, json=payload or {})
+        response.raise_for_status()
+        return response.json()
+
+
+def small_calls(env, threads, seconds):
+    counts = [0] * threads
+    deadline = time.time() + seconds
+
+    def work(slot):
+        client = Client(env)
+        while time.time() < deadline:
+            client.call("/system/whoami")
+            counts[slot] += 1
+
+    workers = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
+    started = time.time()
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return sum(counts) / (time.time() - started)
+
+
+def transfers(env, part_size, repeat):
+    """Best upload and download MB/s over *repeat* tries each, for a one-part file."""
+    client = Client(env)
+    data = os.urandom(MIB) * (part_size // MIB)
+    md5 = hashlib.md5(data).hexdigest()
+    file_id = client.call("/file/new", {"project": client.project, "name": "bench"})["id"]
+    upload_times = []
+    for _ in range(repeat):  # the same part again: it replaces the previous upload
+        target = client.call("/%s/upload" % file_id, {"index": 1, "size": len(data), "md5": md5})
+        started = time.time()
+        client.session.put(target["url"], data=data, headers=target["headers"]).raise_for_status()
+        upload_times.append(time.time() - started)
+    client.call("/%s/close" % file_id)
+    url = client.call("/%s/download" % file_id)["url"]
+    download_times = []
+    for _ in range(repeat):
+        started = time.time()
+        with client.session.get(url, stream=True) as response:
+            response.raise_for_status()
+            # Large reads: requests' default 10 KiB chunks would measure the client instead.
+            received = sum(len(chunk) for chunk in response.iter_content(8 * MIB))
+        download_times.append(time.time() - started)
+        assert received == part_size
+    mb = part_size / 1e6
+    return mb / min(upload_times), mb / min(download_times)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--part-mib", type=int, default=64)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    process, env = start_emulator()
+    try:
+        calls = small_calls(env, args.threads, args.seconds)
+        upload, download = transfers(env, args.part_mib * MIB, args.repeat)
+    finally:
+        process.terminate()
+        process.wait()
+    rows = [("small JSON calls, %d threads, keep-alive" % args.threads, "%.0f calls/s" % calls),
+            ("upload, %d MiB part" % args.part_mib, "%.0f MB/s" % upload),
+            ("download, %d MiB part" % args.part_mib, "%.0f MB/s" % download)]
+    width = max(len(name) for name, _ in rows)
+    print("%-*s  %s" % (width, "measure", "result"))
+    for name, value in rows:
+        print("%-*s  %s" % (width, name, value))
+
+
+if __name__ == "__main__":
+    main()

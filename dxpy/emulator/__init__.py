@@ -1,0 +1,138 @@
+"""A local emulator of the DNAnexus API, for tests.
+
+::
+
+    with dxpy.emulator.running() as emulator:
+        dxpy.api.system_whoami()                     # answered by the emulator
+        emulator.faults.add("/system/whoami", status=503, retry_after=1, times=1)
+
+``Emulator`` owns a platform model, the fault rules and an HTTP server running in a
+background thread; ``running`` also points this process's dxpy at it and puts the previous
+configuration back afterwards. ``python -m dxpy.emulator`` serves one from the command line.
+"""
+import contextlib
+import json
+import os
+import threading
+
+from .faults import FaultRules
+
+__all__ = ["Emulator", "running", "FaultRules"]
+
+PROJECT_NAME = "emulator project"
+
+
+class Emulator(object):
+    """An emulated API server: ``start()``, then talk to ``url`` with ``token``.
+
+    :param platform: the platform model to serve; a new ``Platform(data_dir)`` by default.
+    :param token: the token of the emulator's user; a random one by default.
+    """
+
+    def __init__(self, host="127.0.0.1", port=0, token=None, data_dir=None, platform=None, verbose=False):
+        if platform is None:
+            from .model import Platform  # the model is only loaded when an emulator is made
+            platform = Platform(data_dir=data_dir)
+        self.platform = platform
+        self.faults = FaultRules()
+        self.host = host
+        self.port = port
+        self.verbose = verbose
+        self.user_id, self.token = platform.add_user(token=token)
+        self.project_id = platform.call(self.user_id, "/project/new", {"name": PROJECT_NAME})["id"]
+        self._server = None
+        self._thread = None
+
+    @property
+    def url(self):
+        return "http://%s:%d" % (self.client_host, self.port)
+
+    @property
+    def client_host(self):
+        """The host clients should use: a wildcard bind address is reached on loopback."""
+        return "127.0.0.1" if self.host in ("", "0.0.0.0") else self.host
+
+    @property
+    def security_context(self):
+        return {"auth_token_type": "Bearer", "auth_token": self.token}
+
+    def environment(self):
+        """The ``DX_*`` variables that point a dxpy client at this emulator."""
+        return {
+            "DX_APISERVER_PROTOCOL": "http",
+            "DX_APISERVER_HOST": self.client_host,
+            "DX_APISERVER_PORT": str(self.port),
+            "DX_SECURITY_CONTEXT": json.dumps(self.security_context),
+            "DX_PROJECT_CONTEXT_ID": self.project_id,
+            "DX_WORKSPACE_ID": self.project_id,
+        }
+
+    def start(self):
+        """Bind the port (a free one when *port* is 0) and serve in a daemon thread."""
+        if self._server is not None:
+            raise RuntimeError("the emulator is already running")
+        from .server import EmulatorServer
+        self._server = EmulatorServer((self.host, self.port), self.platform, self.faults, verbose=self.verbose)
+        self.port = self._server.server_address[1]
+        # serve_forever notices a shutdown request only between polls: poll often, stop fast.
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
+                                        name="dxpy-emulator-%d" % self.port, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        """Stop serving, close the port and every open connection."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.shutdown()
+        server.close_connections()
+        server.server_close()
+        self._thread.join()
+        self._thread = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+
+# dxpy's module globals that ``running`` changes, restored on exit.
+_DXPY_GLOBALS = ("APISERVER_PROTOCOL", "APISERVER_HOST", "APISERVER_PORT", "APISERVER",
+                 "_apiserver_url_has_port", "SECURITY_CONTEXT", "AUTH_HELPER",
+                 "PROJECT_CONTEXT_ID", "WORKSPACE_ID")
+
+
+@contextlib.contextmanager
+def running(**kwargs):
+    """Start an ``Emulator(**kwargs)`` (on 127.0.0.1 and a free port unless told otherwise),
+    point dxpy and the ``DX_*`` environment variables at it, and yield it. The previous
+    configuration and environment are restored and the emulator stopped on exit."""
+    import dxpy
+
+    kwargs.setdefault("host", "127.0.0.1")
+    kwargs.setdefault("port", 0)
+    emulator = Emulator(**kwargs).start()
+    environment = emulator.environment()
+    saved_globals = {name: getattr(dxpy, name) for name in _DXPY_GLOBALS}
+    saved_problems = dict(dxpy._config_problems)
+    saved_environ = {name: os.environ.get(name) for name in environment}
+    try:
+        os.environ.update(environment)
+        dxpy.set_api_server_info(host=emulator.client_host, port=emulator.port, protocol="http")
+        dxpy.set_security_context(emulator.security_context)
+        dxpy.set_project_context(emulator.project_id)
+        dxpy.set_workspace_id(emulator.project_id)
+        yield emulator
+    finally:
+        for name, value in saved_globals.items():
+            setattr(dxpy, name, value)
+        dxpy._config_problems.clear()
+        dxpy._config_problems.update(saved_problems)
+        for name, value in saved_environ.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        emulator.stop()

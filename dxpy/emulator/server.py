@@ -1,0 +1,351 @@
+"""The emulator's HTTP/1.1 front end: API calls, part uploads, file downloads, fault rules.
+
+* ``POST /<class-or-id>/<method>``: an API call. ``Authorization: Bearer <token>`` is
+  required; the body is JSON (empty means ``{}``); the answer is JSON.
+* ``PUT /upload/<file-id>/<index>``: a file part; ``Content-MD5`` is passed to the platform.
+* ``GET /download/<file-id>/<anything>``: file contents; honours ``Range: bytes=a-b``.
+* ``POST /emulator/faults``: changes the fault rules (``{"add": {...}}``, ``{"clear": true}``)
+  from another process; requires the token.
+
+The upload and download URLs need no token: on the platform the URL is the credential.
+Every answer carries an ``X-Request-ID``; every failure inside a handler becomes a JSON error.
+"""
+import itertools
+import json
+import math
+import re
+import socket
+import sys
+import threading
+import time
+import traceback
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from . import errors
+from .errors import PlatformError
+from .faults import FaultRule, FaultRules, default_error_type
+
+FAULTS_ROUTE = "/emulator/faults"
+
+# Bodies up to this size go out with their headers in one write; larger ones follow the
+# headers in slices of _BLOCK bytes (memoryview slices: no copies).
+_SMALL_BODY = 256 * 1024
+_BLOCK = 8 * 1024 * 1024
+
+_JSON = "application/json"
+_GARBAGE = b"<html><body>502 Bad Gateway: this is not JSON</body></html>"
+_RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$")
+
+
+class _ClientGone(Exception):
+    """The client closed the connection before its request was complete."""
+
+
+class _BadFraming(Exception):
+    """The request body cannot be delimited (bad Content-Length or chunk size)."""
+
+
+class Response(object):
+    """What a handler answers: a status, a body (bytes-like) and extra headers."""
+
+    def __init__(self, status, body, content_type=_JSON, headers=()):
+        self.status = status
+        self.body = memoryview(body)
+        self.content_type = content_type
+        self.headers = list(headers)
+
+    @classmethod
+    def json(cls, status, value, headers=()):
+        return cls(status, json.dumps(value).encode("utf-8"), headers=headers)
+
+    @classmethod
+    def error(cls, error, headers=()):
+        return cls.json(error.status, error.to_json(), headers=headers)
+
+
+class EmulatorServer(ThreadingHTTPServer):
+    """Serves one platform model. ``close_connections()`` ends idle keep-alive connections
+    so that ``stop`` does not leave handler threads waiting on them."""
+
+    daemon_threads = True
+    request_queue_size = 128
+
+    def __init__(self, address, platform, faults=None, verbose=False):
+        self.platform = platform
+        self.faults = faults if faults is not None else FaultRules()
+        self.verbose = verbose
+        self._request_ids = itertools.count(1)
+        self._id_prefix = uuid.uuid4().hex[:8]
+        self._connections = set()
+        self._connections_lock = threading.Lock()
+        ThreadingHTTPServer.__init__(self, address, RequestHandler)
+
+    def next_request_id(self):
+        return "emulator-%s-%d" % (self._id_prefix, next(self._request_ids))
+
+    def get_request(self):
+        sock, address = ThreadingHTTPServer.get_request(self)
+        # Without it, a response written after the previous one was not yet acknowledged
+        # waits for the peer's delayed ACK (~40 ms) on a keep-alive connection.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with self._connections_lock:
+            self._connections.add(sock)
+        return sock, address
+
+    def shutdown_request(self, request):
+        with self._connections_lock:
+            self._connections.discard(request)
+        ThreadingHTTPServer.shutdown_request(self, request)
+
+    def close_connections(self):
+        with self._connections_lock:
+            connections = list(self._connections)
+        for sock in connections:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def handle_error(self, request, client_address):
+        # A client that goes away is its own business; anything else is worth a traceback.
+        if isinstance(sys.exc_info()[1], (ConnectionError, socket.timeout)):
+            return
+        ThreadingHTTPServer.handle_error(self, request, client_address)
+
+
+class RequestHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive
+    server_version = "dxpy-emulator"
+    sys_version = ""
+
+    # -- entry points ----------------------------------------------------------------
+
+    def do_POST(self):
+        self._serve(self._api_call)
+
+    def do_PUT(self):
+        self._serve(self._upload)
+
+    def do_GET(self):
+        self._serve(self._download)
+
+    def send_error(self, code, message=None, explain=None):
+        """HTTP-level failures (bad request line, unknown method) answered in JSON. The
+        connection closes: whatever body the request had is still unread."""
+        self.close_connection = True
+        self._request_id = self.server.next_request_id()
+        error = PlatformError(default_error_type(code), message or self.responses.get(code, ("",))[0], code)
+        self._send(Response.error(error))
+
+    def log_message(self, format, *args):
+        if self.server.verbose:
+            BaseHTTPRequestHandler.log_message(self, format, *args)
+
+    # -- dispatch ----------------------------------------------------------------------
+
+    def _serve(self, handler):
+        self._request_id = self.server.next_request_id()
+        path = self.path.split("?", 1)[0]  # query parameters are ignored, as on the platform
+        try:
+            body = self._read_body()
+        except _ClientGone:
+            self.close_connection = True
+            return
+        except _BadFraming as e:
+            self.send_error(400, str(e))
+            return
+        rule = None if path == FAULTS_ROUTE else self.server.faults.match(path)
+        if rule is not None and rule.action == "drop":
+            self.close_connection = True
+            return
+        if rule is not None and rule.action == "status":
+            headers = [("Retry-After", "%d" % math.ceil(rule.retry_after))] if rule.retry_after is not None else []
+            error = PlatformError(rule.error_type, "Injected fault (rule %s)" % rule.route_pattern, rule.status)
+            self._send(Response.error(error, headers))
+            return
+        if rule is not None and rule.action == "delay":
+            time.sleep(rule.delay)
+        response = self._answer(handler, path, body)
+        if rule is not None and rule.action == "garbage":
+            response = Response(response.status, _GARBAGE)
+        self._send(response, truncate=rule is not None and rule.action == "truncate")
+
+    def _answer(self, handler, path, body):
+        try:
+            try:
+                return handler(path, body)
+            except PlatformError as e:
+                return Response.error(e)  # may fail too, on details that are not JSON
+        except Exception as e:  # a bug in the emulator must not cost the client its connection
+            sys.stderr.write("dxpy emulator: %s %s failed\n%s" % (self.command, path, traceback.format_exc()))
+            return Response.error(errors.InternalError("%s: %s" % (type(e).__name__, e)))
+
+    # -- handlers: each takes (path, body) and returns a Response ------------------------
+
+    def _api_call(self, path, body):
+        user = self._authenticate()
+        payload = _parse_json(self.headers.get("Content-Type"), body)
+        if path == FAULTS_ROUTE:
+            return Response.json(200, self._change_faults(payload))
+        host = self.headers.get("Host") or "%s:%d" % self.server.server_address[:2]
+        return Response.json(200, self.server.platform.call(user, path, payload, base_url="http://" + host))
+
+    def _upload(self, path, body):
+        parts = path.split("/")
+        if len(parts) != 4 or parts[1] != "upload" or not parts[3].isdigit():
+            raise errors.ResourceNotFound("The upload URL %s is not of the form /upload/<file-id>/<index>" % path)
+        self.server.platform.store_part(parts[2], int(parts[3]), body, self.headers.get("Content-MD5"))
+        return Response.json(200, {})
+
+    def _download(self, path, body):
+        parts = path.split("/")
+        if len(parts) < 4 or parts[1] != "download":
+            raise errors.ResourceNotFound("The download URL %s is not of the form /download/<file-id>/<name>" % path)
+        data = memoryview(self.server.platform.read_file(parts[2]))
+        size = len(data)
+        span = _byte_range(self.headers.get("Range"), size)
+        if span is None:
+            return Response(200, data, "application/octet-stream", [("Accept-Ranges", "bytes")])
+        if span is _UNSATISFIABLE:
+            error = PlatformError("InvalidInput", "Range %s is outside the file's %d bytes"
+                                  % (self.headers.get("Range"), size), 416)
+            return Response.error(error, [("Content-Range", "bytes */%d" % size)])
+        start, end = span
+        return Response(206, data[start:end + 1], "application/octet-stream",
+                        [("Accept-Ranges", "bytes"), ("Content-Range", "bytes %d-%d/%d" % (start, end, size))])
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _authenticate(self):
+        scheme, _, token = self.headers.get("Authorization", "").strip().partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise errors.InvalidAuthentication("Expected an Authorization header of the form 'Bearer <token>'")
+        user = self.server.platform.authenticate(token)
+        if user is None:
+            raise errors.InvalidAuthentication("The token could not be found")
+        return user
+
+    def _change_faults(self, payload):
+        faults = self.server.faults
+        try:
+            if payload.get("clear"):
+                faults.clear()
+            added = payload.get("add")
+            added = [added] if isinstance(added, dict) else (added or [])
+            for rule in added:  # all rules are checked before any is added
+                if not isinstance(rule, dict):
+                    raise TypeError("each rule must be a JSON object")
+                FaultRule(**rule)
+            for rule in added:
+                faults.add(**rule)
+        except (TypeError, ValueError) as e:
+            raise errors.InvalidInput("Bad fault rule: %s" % e)
+        return {"rules": faults.list()}
+
+    def _read_body(self):
+        if self.headers.get("Transfer-Encoding", "").strip().lower() == "chunked":
+            return self._read_chunked()
+        length = self.headers.get("Content-Length")
+        if length is None:
+            return b""
+        try:
+            length = int(length)
+        except ValueError:
+            length = -1
+        if length < 0:
+            raise _BadFraming("Content-Length must be a non-negative integer")
+        return self._read_exactly(length)
+
+    def _read_exactly(self, length):
+        # BufferedReader.read(n) fills one n-byte object straight from the socket, in blocks
+        # as large as the kernel hands over: no intermediate list, no join.
+        data = self.rfile.read(length)
+        if len(data) != length:
+            raise _ClientGone()
+        return data
+
+    def _read_chunked(self):
+        chunks = []
+        while True:
+            line = self.rfile.readline(65537)
+            if not line:
+                raise _ClientGone()
+            try:
+                size = int(line.split(b";", 1)[0].strip(), 16)
+            except ValueError:
+                raise _BadFraming("Bad chunk size line %r" % line[:40])
+            if size == 0:
+                while self.rfile.readline(65537).strip():  # trailer fields, ignored
+                    pass
+                return b"".join(chunks)
+            chunks.append(self._read_exactly(size))
+            self.rfile.readline(3)  # the CRLF after the chunk
+
+    def _send(self, response, truncate=False):
+        """Send *response*; with *truncate*, only half its body, then close the connection."""
+        body = response.body
+        declared = len(body)
+        if truncate:
+            body = body[:declared // 2]
+            declared = max(declared, 1)
+            self.close_connection = True
+        lines = ["HTTP/1.1 %d %s" % (response.status, self.responses.get(response.status, ("",))[0]),
+                 "Content-Type: " + response.content_type,
+                 "Content-Length: %d" % declared,
+                 "X-Request-ID: " + self._request_id]
+        lines.extend("%s: %s" % header for header in response.headers)
+        if self.close_connection:
+            lines.append("Connection: close")
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        if self.server.verbose:
+            self.log_request(response.status, declared)
+        # One write for headers and body: one segment and one system call for a small answer,
+        # where http.server's separate writes wait on the peer's delayed ACK.
+        if len(body) <= _SMALL_BODY:
+            self.wfile.write(head + body.tobytes())
+            return
+        self.wfile.write(head)
+        for offset in range(0, len(body), _BLOCK):
+            self.wfile.write(body[offset:offset + _BLOCK])
+
+
+_UNSATISFIABLE = object()
+
+
+def _byte_range(header, size):
+    """``(first, last)`` (inclusive) for a single-range ``Range`` header, None to send the
+    whole file (no header, or one this server does not understand, as RFC 7233 allows), or
+    _UNSATISFIABLE."""
+    if not header:
+        return None
+    match = _RANGE.match(header)
+    if match is None or not (match.group(1) or match.group(2)):
+        return None
+    first, last = match.group(1), match.group(2)
+    if not first:  # "bytes=-n": the last n bytes
+        suffix = int(last)
+        if suffix == 0 or size == 0:
+            return _UNSATISFIABLE
+        return max(0, size - suffix), size - 1
+    first = int(first)
+    if last and int(last) < first:  # syntactically invalid: ignored
+        return None
+    if first >= size:
+        return _UNSATISFIABLE
+    return first, size - 1 if not last else min(int(last), size - 1)
+
+
+def _parse_json(content_type, body):
+    if content_type is not None and content_type.split(";", 1)[0].strip().lower() != _JSON:
+        raise errors.MalformedJSON("The Content-Type must be absent or application/json, not %r" % content_type)
+    if not body.strip():
+        return {}
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except ValueError as e:  # UnicodeDecodeError is a ValueError too
+        raise errors.MalformedJSON("The request body is not valid JSON: %s" % e)
+    if not isinstance(payload, dict):
+        raise errors.InvalidInput("The input must be a JSON object")
+    return payload
