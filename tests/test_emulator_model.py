@@ -259,3 +259,13 @@ def test_threads_share_one_consistent_state(api):
         thread.join()
     assert errors == []
     assert len(api("/%s/listFolder" % pid)["objects"]) == 100
+
+
+def test_set_details_input_is_the_details(api):
+    # dxpy's set_details sends the details themselves as the input, as the platform expects.
+    rid = api.record(api.project())
+    api("/%s/setDetails" % rid, {"project": "not a container", "n": [1, 2]})
+    assert api("/%s/getDetails" % rid) == {"project": "not a container", "n": [1, 2]}
+    api("/%s/setDetails" % rid, {"details": {"wrapped": True}})  # the single-key wrapper
+    assert api("/%s/getDetails" % rid) == {"wrapped": True}
+    fails("InvalidInput", 422, api, "/%s/setDetails" % rid, {})

@@ -33,16 +33,51 @@ def container(req, cid=None):
     return found
 
 
+def clone_key(oid, cid):
+    """Where the copy of *oid* in container *cid* is kept, unless it is the original (key *oid*)."""
+    return "%s:%s" % (cid, oid)
+
+
+def find_copy(state, oid, cid):
+    """The copy of the data object *oid* listed in container *cid*, or None."""
+    original = state["objects"].get(oid)
+    if original is not None and original["project"] == cid:
+        return original
+    return state["objects"].get(clone_key(oid, cid))
+
+
+def object_copies(state, oid):
+    """Every copy of *oid*, one per container it is listed in (cloning adds copies)."""
+    copies = [find_copy(state, oid, cid) for cid in state["containers"]]
+    original = state["objects"].get(oid)
+    if original is not None and original["project"] not in state["containers"]:
+        copies.append(original)
+    return [copy for copy in copies if copy is not None]
+
+
+def object_key(state, obj):
+    return obj["id"] if state["objects"].get(obj["id"]) is obj else clone_key(obj["id"], obj["project"])
+
+
 def data_object(req, oid=None, project=None):
-    """The data object *oid* (default: the route's ID), optionally checked to be in *project*."""
+    """The data object *oid* (default: the route's ID), optionally checked to be in *project*;
+    without *project*, a copy in a container the caller may use."""
     oid = req.id if oid is None else oid
-    found = req.state["objects"].get(oid)
-    if found is None or (project is not None and found["project"] != project):
+    copies = object_copies(req.state, oid)
+    if project is not None:
+        copies = [found for found in copies if found["project"] == project]
+    if not copies:
         if project is not None:
             container(req, project)  # a foreign project says PermissionDenied, not "missing"
         raise not_found(oid)
-    container(req, found["project"])
-    return found
+    usable = [found for found in copies if _owns(req, found["project"])]
+    container(req, (usable or copies)[0]["project"])
+    return (usable or copies)[0]
+
+
+def _owns(req, cid):
+    found = req.state["containers"].get(cid)
+    return found is not None and found["owner"] == req.user
 
 
 def objects_in(req, cid):

@@ -1,7 +1,8 @@
 """Projects and containers: creation, description and folder operations."""
 from ..errors import InvalidInput, InvalidState, ResourceNotFound
 from . import paths
-from .access import container, data_object, not_found, objects_in, touch
+from .access import (container, data_object, find_copy, not_found, object_copies, object_key,
+                     objects_in, touch)
 from .describe import describe_option, select
 from .ids import new_id, now_ms
 from .validate import REQUIRED, get, string_map, strings
@@ -81,8 +82,9 @@ def project_destroy(req):
 
 
 def _remove_object(req, obj):
-    del req.state["objects"][obj["id"]]
-    if obj["class"] == "file":
+    """Remove one copy of *obj*; a file's bytes go with its last copy."""
+    del req.state["objects"][object_key(req.state, obj)]
+    if obj["class"] == "file" and not object_copies(req.state, obj["id"]):
         req.store.drop_parts(obj["id"])
 
 
@@ -258,8 +260,8 @@ def container_remove_objects(req):
     force = get(req.payload, "force", bool, False)
     found = []
     for oid in object_ids:
-        obj = req.state["objects"].get(oid)
-        if obj is None or obj["project"] != c["id"]:
+        obj = find_copy(req.state, oid, c["id"])
+        if obj is None:
             if not force:
                 raise not_found(oid)
         else:

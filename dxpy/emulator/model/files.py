@@ -11,6 +11,7 @@ from .objects import CLOSERS, create_object
 from .validate import get
 
 MAX_PART_INDEX = 10000
+CLOSE_DELAY = 0.0  # seconds a closed file spends in the "closing" state
 URL_LIFETIME_MS = 24 * 3600 * 1000
 
 
@@ -67,6 +68,7 @@ def store_part(store, obj, index, data, content_md5=None):
 
 
 def read_file(store, obj):
+    settle(obj)
     if obj["state"] != "closed":
         raise InvalidState("%s is in the %s state and cannot be downloaded" % (obj["id"], obj["state"]))
     return b"".join(store.read_part(obj["id"], index) for index in _part_order(obj))
@@ -77,7 +79,24 @@ def _part_order(obj):
 
 
 def _close_file(req, obj):
+    """Files pass through "closing": they become closed once *close_delay* seconds have gone."""
     obj["size"] = sum(part["size"] for part in obj["parts"].values())
+    obj["_closedAt"] = now_ms() + int(req.platform.close_delay * 1000)
+    return "closing"
+
+
+def settle(obj, now=None):
+    """Finish closing *obj* if its time has come."""
+    if obj.get("state") == "closing" and (now_ms() if now is None else now) >= obj.get("_closedAt", 0):
+        obj["state"] = "closed"
+        obj.pop("_closedAt", None)
+    return obj
+
+
+def settle_all(state):
+    now = now_ms()
+    for obj in state["objects"].values():
+        settle(obj, now)
 
 
 CLOSERS["file"] = _close_file

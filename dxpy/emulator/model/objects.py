@@ -1,7 +1,8 @@
 """Data objects: creation and the methods every data object class shares."""
 import copy
 
-from .access import container, data_object, require_open, touch
+from ..errors import InvalidInput
+from .access import container, data_object, object_copies, require_open, touch
 from .containers import ensure_folder, folder_arg, require_folder, set_properties
 from .describe import select
 from .ids import new_id, now_ms
@@ -66,7 +67,7 @@ def links_in(value):
 
 def describe_object(obj, payload):
     """The describe output of *obj* for the describe input *payload*."""
-    full = copy.deepcopy(obj)
+    full = dict((key, copy.deepcopy(value)) for key, value in obj.items() if not key.startswith("_"))
     full.update({"sponsored": False, "archivalState": "live",
                  "links": sorted(set(links_in(obj["details"])))})
     extras = [name for name in _EXTRA_FIELDS if not get(payload, name, bool, False)]
@@ -109,9 +110,20 @@ def object_set_properties(req):
     return touch(obj)
 
 
+def _new_details(payload):
+    """The details a ``setDetails`` input sets. On the platform the input *is* the new
+    details, as dxpy's ``set_details`` sends it; an input made of the single key
+    ``details`` is read as the details wrapped in that key. An empty input is refused."""
+    if set(payload) == {"details"}:
+        return _details(payload)
+    if not payload:
+        raise InvalidInput("Expected input to be the new details, a non-empty JSON object")
+    return copy.deepcopy(payload)
+
+
 def object_set_details(req):
-    obj = _target(req)
-    details = _details(req.payload)
+    obj = data_object(req)  # the input is the details: a "project" in it is no project
+    details = _new_details(req.payload)
     require_open(obj)
     obj["details"] = details
     return touch(obj)
@@ -131,18 +143,19 @@ def object_close(req):
     obj = _target(req)
     require_open(obj)
     closer = CLOSERS.get(obj["class"])
-    if closer is not None:
-        closer(req, obj)
-    obj["state"] = "closed"
+    state = closer(req, obj) if closer is not None else None
+    obj["state"] = state or "closed"
     return touch(obj)
 
 
 def object_list_projects(req):
     obj = _target(req)
-    return {obj["project"]: "ADMINISTER"}
+    return dict((found["project"], "ADMINISTER") for found in object_copies(req.state, obj["id"])
+                if req.state["containers"][found["project"]]["owner"] == req.user)
 
 
-CLOSERS = {}  # class -> function(req, obj) run before an object becomes closed
+# class -> function(req, obj) run on close; it returns the new state (None: "closed")
+CLOSERS = {}
 
 COMMON_ROUTES = {
     "describe": object_describe,

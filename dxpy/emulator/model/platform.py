@@ -4,10 +4,12 @@ import secrets
 import threading
 
 from ..errors import InvalidInput, ResourceNotFound
-from .access import Request, not_found
+from .access import Request, not_found, object_copies
+from .clone import CLONE_ROUTES
 from .containers import FOLDER_ROUTES, PROJECT_ROUTES, new_container
-from .files import FILE_ROUTES, read_file, store_part
+from .files import CLOSE_DELAY, FILE_ROUTES, read_file, settle_all, store_part
 from .ids import id_class, now_ms
+from .jobs import JOB_ROUTES
 from .objects import COMMON_ROUTES, DATA_CLASSES, record_new
 from .search import SEARCH_ROUTES
 from .store import Store
@@ -23,6 +25,8 @@ def _build_routes():
     routes.update(PROJECT_ROUTES)
     routes.update(SEARCH_ROUTES)
     routes.update(FILE_ROUTES)
+    routes.update(JOB_ROUTES)
+    routes.update(CLONE_ROUTES)
     for klass in ("project", "container"):
         routes.update(((klass, method), fn) for method, fn in FOLDER_ROUTES.items())
     for klass in DATA_CLASSES:
@@ -35,7 +39,7 @@ ROUTES = _build_routes()
 CLASS_LEVEL = ("new",)
 READ_ONLY = frozenset(["whoami", "describe", "listFolder", "getDetails", "listProjects", "upload",
                        "download", "findDataObjects", "findProjects", "resolveDataObjects",
-                       "describeDataObjects"])
+                       "describeDataObjects", "findJobs", "findExecutions"])
 
 
 def parse_route(route):
@@ -54,6 +58,7 @@ class Platform(object):
     def __init__(self, data_dir=None):
         self._lock = threading.RLock()
         self.store = Store(data_dir)
+        self.close_delay = CLOSE_DELAY  # seconds a closed file stays "closing"
 
     # Users
 
@@ -85,6 +90,7 @@ class Platform(object):
             payload = as_object(payload)
             if resource_id is not None and id_class(resource_id) is None:
                 raise not_found(resource_id)
+            settle_all(self.store.state)
             req = Request(self, user_id, resource_id, payload, base_url)
             nonce_key = self._nonce_key(user_id, klass, method, payload)
             if nonce_key is not None and nonce_key in self.store.state["nonces"]:
@@ -128,7 +134,8 @@ class Platform(object):
     # Bytes of files, for the HTTP layer
 
     def _file(self, file_id):
-        obj = self.store.state["objects"].get(file_id)
+        copies = object_copies(self.store.state, file_id)
+        obj = copies[0] if copies else None
         if obj is None or obj["class"] != "file":
             raise ResourceNotFound("The file %s could not be found" % file_id)
         return obj

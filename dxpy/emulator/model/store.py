@@ -12,7 +12,7 @@ PARTS_DIR = "parts"
 
 
 def empty_state():
-    return {"users": {}, "tokens": {}, "containers": {}, "objects": {}, "nonces": {}}
+    return {"users": {}, "tokens": {}, "containers": {}, "objects": {}, "nonces": {}, "jobs": {}}
 
 
 class Store(object):
