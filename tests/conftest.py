@@ -12,6 +12,10 @@ for _path in (HERE, os.path.dirname(HERE)):  # loopback.py and the dxpy package
 import loopback  # noqa: E402
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "reference: runs the published dxpy client against the emulator")
+
+
 @pytest.fixture
 def server():
     """A ScriptedServer with an empty script (every request gets 200 ``{}``)."""

@@ -266,6 +266,8 @@ def test_set_details_input_is_the_details(api):
     rid = api.record(api.project())
     api("/%s/setDetails" % rid, {"project": "not a container", "n": [1, 2]})
     assert api("/%s/getDetails" % rid) == {"project": "not a container", "n": [1, 2]}
-    api("/%s/setDetails" % rid, {"details": {"wrapped": True}})  # the single-key wrapper
-    assert api("/%s/getDetails" % rid) == {"wrapped": True}
-    fails("InvalidInput", 422, api, "/%s/setDetails" % rid, {})
+    api("/%s/setDetails" % rid, {"details": {"wrapped": True}})  # no unwrapping: it is the details
+    assert api("/%s/getDetails" % rid) == {"details": {"wrapped": True}}
+    api("/%s/setDetails" % rid, {})
+    assert api("/%s/getDetails" % rid) == {}
+    fails("InvalidInput", 422, api, "/%s/setDetails" % rid, "text")

@@ -84,11 +84,11 @@ def test_details(env):
     api, _, pid = env
     rid = api.record(pid)
     assert api("/%s/getDetails" % rid) == {}
-    api("/%s/setDetails" % rid, {"details": [1, {"$dnanexus_link": MISSING}]})
+    api("/%s/setDetails" % rid, [1, {"$dnanexus_link": MISSING}])
     assert api("/%s/getDetails" % rid) == [1, {"$dnanexus_link": MISSING}]
     assert api("/%s/describe" % rid)["links"] == [MISSING]
-    fails("InvalidInput", 422, api, "/%s/setDetails" % rid, {})
-    fails("InvalidInput", 422, api, "/%s/setDetails" % rid, {"details": 3})
+    fails("InvalidInput", 422, api, "/%s/setDetails" % rid, 3)
+    fails("InvalidInput", 422, api, "/%s/new" % rid, [1])
 
 
 def test_close_and_closed_objects(env):

@@ -146,9 +146,15 @@ def test_malformed_json(emu, session, body, content_type):
     assert response.json()["error"]["type"] == "MalformedJSON"
 
 
-def test_input_must_be_an_object(emu, session):
-    response = post(session, emu, "/system/whoami", b"[1, 2]")
-    assert response.status_code == 422 and response.json()["error"]["type"] == "InvalidInput"
+@real_model
+def test_input_must_be_an_object_except_where_it_is_user_data(session):
+    with dxpy.emulator.Emulator() as emu:
+        session.headers["Authorization"] = "Bearer " + emu.token
+        response = post(session, emu, "/system/whoami", b"[1, 2]")
+        assert response.status_code == 422 and response.json()["error"]["type"] == "InvalidInput"
+        record = post(session, emu, "/record/new", json.dumps({"project": emu.project_id}).encode()).json()
+        assert post(session, emu, "/%s/setDetails" % record["id"], b"[1, 2]").status_code == 200
+        assert post(session, emu, "/%s/getDetails" % record["id"]).json() == [1, 2]
 
 
 def test_platform_errors_pass_through(emu, session):

@@ -111,13 +111,10 @@ def object_set_properties(req):
 
 
 def _new_details(payload):
-    """The details a ``setDetails`` input sets. On the platform the input *is* the new
-    details, as dxpy's ``set_details`` sends it; an input made of the single key
-    ``details`` is read as the details wrapped in that key. An empty input is refused."""
-    if set(payload) == {"details"}:
-        return _details(payload)
-    if not payload:
-        raise InvalidInput("Expected input to be the new details, a non-empty JSON object")
+    """The details a ``setDetails`` input sets: on the platform the input *is* the new
+    details, a JSON object or array."""
+    if not isinstance(payload, (dict, list)):
+        raise InvalidInput("Expected input to be the new details, a JSON object or array")
     return copy.deepcopy(payload)
 
 

@@ -37,6 +37,8 @@ def _build_routes():
 ROUTES = _build_routes()
 # Methods called on a class rather than on an entity ID (``/record/new``, ``/system/...``).
 CLASS_LEVEL = ("new",)
+# Methods whose whole input is user data (any JSON object or array), not named fields.
+RAW_INPUT = frozenset(["setDetails"])
 READ_ONLY = frozenset(["whoami", "describe", "listFolder", "getDetails", "listProjects", "upload",
                        "download", "findDataObjects", "findProjects", "resolveDataObjects",
                        "describeDataObjects", "findJobs", "findExecutions"])
@@ -87,7 +89,8 @@ class Platform(object):
     def call(self, user_id, route, payload, base_url=""):
         handler, klass, resource_id, method = self._route(route)
         with self._lock:
-            payload = as_object(payload)
+            if method not in RAW_INPUT:
+                payload = as_object(payload)
             if resource_id is not None and id_class(resource_id) is None:
                 raise not_found(resource_id)
             settle_all(self.store.state)
@@ -118,8 +121,10 @@ class Platform(object):
         return (handler,) + parsed
 
     def _nonce_key(self, user_id, klass, method, payload):
+        if method != "new":
+            return None
         nonce = get(payload, "nonce", str, None)
-        if nonce is None or method != "new":
+        if nonce is None:
             return None
         if not 1 <= len(nonce) <= 128:
             raise InvalidInput('Expected key "nonce" of input to have 1 to 128 characters')
