@@ -88,8 +88,7 @@ def _report_config_problem(source, message, warn=True):
 
 def _raise_if_misconfigured():
     if _config_problems:
-        from .exceptions import DXError
-        raise DXError("dxpy is not configured correctly: " + "; ".join(_config_problems.values()))
+        _raise_dxerror("dxpy is not configured correctly: " + "; ".join(_config_problems.values()))
 
 
 _API_SERVER_VARIABLES = ("DX_APISERVER_HOST", "DX_APISERVER_PORT", "DX_APISERVER_PROTOCOL")

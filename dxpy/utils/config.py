@@ -29,8 +29,6 @@ def _write_private_file(path, text):
 
 def _parent_pid(pid):
     """The parent of process *pid*, or None when it cannot be known."""
-    if pid == os.getpid():
-        return os.getppid()
     try:
         with open("/proc/%d/stat" % pid) as fd:
             stat = fd.read()
