@@ -144,7 +144,7 @@ def test_find_jobs_describe_and_paging(env):
     second = api("/system/findJobs", {"limit": 2, "starting": first["next"], "describe": True})
     assert [r["id"] for r in second["results"]] == [ids["root"]] and second["next"] is None
     assert second["results"][0]["describe"]["name"] == "align reads"
-    assert "properties" not in second["results"][0]["describe"]
+    assert second["results"][0]["describe"]["properties"] == {"k": "v"}  # jobs describe their properties by default
 
 
 @pytest.mark.parametrize("query, field", [

@@ -35,7 +35,7 @@ def test_users_and_whoami(env):
 
 
 @pytest.mark.parametrize("route", ["/system/nothing", "/project-xxxx", "/a/b/c", "", "/record-%s/new" % ("0" * 24),
-                                   "/project/describe", "/applet/new"])
+                                   "/project/describe", "/system/noSuchMethod"])
 def test_unknown_routes_are_invalid_input(api, route):
     error = fails("InvalidInput", 422, api, route)
     assert "not implemented by the emulator" in error.message

@@ -9,6 +9,25 @@
 ``Emulator`` owns a platform model, the fault rules and an HTTP server running in a
 background thread; ``running`` also points this process's dxpy at it and puts the previous
 configuration back afterwards. ``python -m dxpy.emulator`` serves one from the command line.
+
+The same port also answers as the auth server (``/system/getUserInfo``, which dxpy's
+``user_info()`` calls): ``environment()`` sets ``DX_AUTHSERVER_HOST``/``DX_AUTHSERVER_PORT``.
+More users come from ``add_user``; projects are shared with ``/project-xxxx/invite`` and
+permission levels (VIEW < UPLOAD < CONTRIBUTE < ADMINISTER) are enforced on every route::
+
+    bob_id, bob_token = emulator.add_user("bob")
+    dxpy.api.project_invite(emulator.project_id, {"invitee": bob_id, "level": "VIEW"})
+
+Jobs stay idle unless the emulator executes them: ``Emulator(run_jobs=True)`` (or
+``running(run_jobs=True)``, or ``emulator.start_jobs()`` on a running one) runs each job's
+entry point in a local subprocess once its inputs are ready, at most ``max_parallel_jobs`` at a
+time, with the environment of a real job (``DX_JOB_ID``, a job token, a temporary workspace).
+``emulator.job_log(job_id)`` (or ``/job-xxxx/getLog``) gives what the job printed::
+
+    with dxpy.emulator.running(run_jobs=True) as emulator:
+        job = applet.run({"n": 3})
+        job.wait_on_done(interval=0.1)
+        print(emulator.job_log(job.get_id()))
 """
 import contextlib
 import json
@@ -27,9 +46,14 @@ class Emulator(object):
 
     :param platform: the platform model to serve; a new ``Platform(data_dir)`` by default.
     :param token: the token of the emulator's user; a random one by default.
+    :param run_jobs: execute jobs in local subprocesses (see :meth:`start_jobs`); else they stay idle.
+    :param max_parallel_jobs: how many job processes may run at once.
+    :param job_timeout: seconds after which any job fails with ``JobTimeoutExceeded`` (None: only
+        the applet's ``runSpec.timeoutPolicy`` limits it).
     """
 
-    def __init__(self, host="127.0.0.1", port=0, token=None, data_dir=None, platform=None, verbose=False):
+    def __init__(self, host="127.0.0.1", port=0, token=None, data_dir=None, platform=None, verbose=False,
+                 run_jobs=False, max_parallel_jobs=4, job_timeout=None):
         if platform is None:
             from .model import Platform  # the model is only loaded when an emulator is made
             platform = Platform(data_dir=data_dir)
@@ -42,6 +66,11 @@ class Emulator(object):
         self.project_id = platform.call(self.user_id, "/project/new", {"name": PROJECT_NAME})["id"]
         self._server = None
         self._thread = None
+        self.run_jobs = run_jobs
+        self.max_parallel_jobs = max_parallel_jobs
+        self.job_timeout = job_timeout
+        self.job_runner = None
+        self._stopped_runner = None
 
     @property
     def url(self):
@@ -56,12 +85,21 @@ class Emulator(object):
     def security_context(self):
         return {"auth_token_type": "Bearer", "auth_token": self.token}
 
+    def add_user(self, username, token=None, first=None, last=None, email=None):
+        """Create the user ``user-<username>`` (if new) with an API token; returns (user ID, token)."""
+        names = dict((key, value) for key, value in (("first", first), ("last", last), ("email", email))
+                     if value is not None)
+        return self.platform.add_user(username, token=token, **names)
+
     def environment(self):
-        """The ``DX_*`` variables that point a dxpy client at this emulator."""
+        """The ``DX_*`` variables that point a dxpy client at this emulator (API and auth server)."""
         return {
             "DX_APISERVER_PROTOCOL": "http",
             "DX_APISERVER_HOST": self.client_host,
             "DX_APISERVER_PORT": str(self.port),
+            # dxpy joins these as HOST + ":" + PORT, so the host carries the scheme
+            "DX_AUTHSERVER_HOST": "http://" + self.client_host,
+            "DX_AUTHSERVER_PORT": str(self.port),
             "DX_SECURITY_CONTEXT": json.dumps(self.security_context),
             "DX_PROJECT_CONTEXT_ID": self.project_id,
             "DX_WORKSPACE_ID": self.project_id,
@@ -78,10 +116,41 @@ class Emulator(object):
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
                                         name="dxpy-emulator-%d" % self.port, daemon=True)
         self._thread.start()
+        if self.run_jobs:
+            self.start_jobs()
         return self
 
+    def start_jobs(self, max_parallel_jobs=None, job_timeout=None, scratch_dir=None):
+        """Start executing jobs (the emulator must be serving): each runnable job's code runs in a
+        subprocess whose home is under *scratch_dir* (a temporary directory by default)."""
+        if self._server is None:
+            raise RuntimeError("start the emulator before its job runner")
+        if self.job_runner is not None:
+            raise RuntimeError("the emulator already executes jobs")
+        from .execution.runner import JobRunner
+        api_variables = dict((name, value) for name, value in self.environment().items()
+                             if name.startswith(("DX_APISERVER_", "DX_AUTHSERVER_")))
+        self.job_runner = JobRunner(
+            self.platform, api_variables,
+            max_parallel_jobs=self.max_parallel_jobs if max_parallel_jobs is None else max_parallel_jobs,
+            job_timeout=self.job_timeout if job_timeout is None else job_timeout, scratch_dir=scratch_dir).start()
+        return self.job_runner
+
+    def stop_jobs(self):
+        """Stop executing jobs; running jobs' processes are killed."""
+        runner, self.job_runner = self.job_runner, None
+        if runner is not None:
+            runner.stop()
+            self._stopped_runner = runner  # its logs stay readable
+
+    def job_log(self, job_id):
+        """What job *job_id*'s code printed on stdout and stderr, as text ("" if it never ran here)."""
+        runner = self.job_runner or self._stopped_runner
+        return runner.job_log(job_id) if runner is not None else ""
+
     def stop(self):
-        """Stop serving, close the port and every open connection."""
+        """Stop executing jobs and serving; close the port and every open connection."""
+        self.stop_jobs()
         server, self._server = self._server, None
         if server is None:
             return

@@ -14,7 +14,7 @@ from . import Emulator
 
 # The variables printed, in this order; the workspace follows the project context.
 _EXPORTED = ("DX_APISERVER_PROTOCOL", "DX_APISERVER_HOST", "DX_APISERVER_PORT",
-             "DX_SECURITY_CONTEXT", "DX_PROJECT_CONTEXT_ID")
+             "DX_SECURITY_CONTEXT", "DX_PROJECT_CONTEXT_ID", "DX_AUTHSERVER_HOST", "DX_AUTHSERVER_PORT")
 
 
 def export_line(environment):

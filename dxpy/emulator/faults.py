@@ -10,7 +10,10 @@ and, when it fires, tells the server what to do instead of (or before) answering
 * ``garbage``  run the request, then send a body that is not JSON under a JSON content type;
 * ``delay``    wait *delay* seconds, then run the request and answer normally.
 
-Rules are tried in the order they were added; the first one that fires wins.
+Rules are tried in the order they were added; the first one that fires wins. ``after=n``
+lets the first *n* matching requests through (an outage that starts mid-transfer), and
+``probability`` with ``seed`` makes a reproducible share of requests fail (``0.05``: about
+one part upload or ranged download in twenty).
 """
 import fnmatch
 import random
@@ -38,7 +41,7 @@ class FaultRule(object):
     """One rule; see ``FaultRules.add``. ``hits`` counts the requests it has fired on."""
 
     def __init__(self, route_pattern, status=None, retry_after=None, times=None, probability=1.0,
-                 seed=None, action="status", delay=0, error_type=None):
+                 seed=None, action="status", delay=0, error_type=None, after=0):
         if not isinstance(route_pattern, str) or not route_pattern:
             raise ValueError("route_pattern must be a non-empty string")
         if action not in ACTIONS:
@@ -55,6 +58,8 @@ class FaultRule(object):
             raise ValueError("delay must be a non-negative number of seconds, not %r" % (delay,))
         if retry_after is not None and not (isinstance(retry_after, (int, float)) and retry_after >= 0):
             raise ValueError("retry_after must be a non-negative number of seconds, not %r" % (retry_after,))
+        if isinstance(after, bool) or not isinstance(after, int) or after < 0:
+            raise ValueError("after must be a non-negative integer, not %r" % (after,))
         self.route_pattern = route_pattern
         self.action = action
         self.status = status
@@ -64,6 +69,8 @@ class FaultRule(object):
         self.probability = probability
         self.seed = seed
         self.delay = delay
+        self.after = after
+        self.passed = 0  # matching requests let through by *after*
         self.hits = 0
         self._random = random.Random(seed)
 
@@ -73,6 +80,9 @@ class FaultRule(object):
             return False
         if not fnmatch.fnmatchcase(path, self.route_pattern):
             return False
+        if self.passed < self.after:
+            self.passed += 1
+            return False
         # Draw only for matching requests, so a seed gives the same outcome sequence
         # whatever else the server is asked.
         if self.probability < 1 and self._random.random() >= self.probability:
@@ -81,12 +91,15 @@ class FaultRule(object):
         return True
 
     def to_json(self):
-        return {
+        listed = {
             "route_pattern": self.route_pattern, "action": self.action, "status": self.status,
             "error_type": self.error_type, "retry_after": self.retry_after, "times": self.times,
             "probability": self.probability, "seed": self.seed, "delay": self.delay,
             "hits": self.hits,
         }
+        if self.after:
+            listed["after"] = self.after
+        return listed
 
 
 class FaultRules(object):
@@ -97,14 +110,15 @@ class FaultRules(object):
         self._rules = []
 
     def add(self, route_pattern, status=None, retry_after=None, times=None, probability=1.0,
-            seed=None, action="status", delay=0, error_type=None):
+            seed=None, action="status", delay=0, error_type=None, after=0):
         """Add a rule and return it. *times* is how many matching requests it fires on
         (None: forever); *probability* is the chance it fires on each matching request,
-        drawn from ``random.Random(seed)``. *status* defaults to 503 for ``action="status"``;
-        *error_type* defaults to the usual type for that status."""
+        drawn from ``random.Random(seed)``; *after* is how many matching requests pass
+        before it starts. *status* defaults to 503 for ``action="status"``; *error_type*
+        defaults to the usual type for that status."""
         rule = FaultRule(route_pattern, status=status, retry_after=retry_after, times=times,
                          probability=probability, seed=seed, action=action, delay=delay,
-                         error_type=error_type)
+                         error_type=error_type, after=after)
         with self._lock:
             self._rules.append(rule)
         return rule

@@ -3,7 +3,10 @@
 * ``POST /<class-or-id>/<method>``: an API call. ``Authorization: Bearer <token>`` is
   required; the body is JSON (empty means ``{}``); the answer is JSON.
 * ``PUT /upload/<file-id>/<index>``: a file part; ``Content-MD5`` is passed to the platform.
-* ``GET /download/<file-id>/<anything>``: file contents; honours ``Range: bytes=a-b``.
+* ``GET /download/<file-id>/<anything>``: file contents; honours a single ``Range``
+  (``bytes=a-b``, ``bytes=a-``, ``bytes=-n``), served from the stored parts without joining them.
+* ``POST /system/getUserInfo``: the auth server's route (dxpy's ``user_info()``), answered on
+  the same port: point ``DX_AUTHSERVER_HOST`` (with its ``http://``) and ``DX_AUTHSERVER_PORT`` here.
 * ``POST /emulator/faults``: changes the fault rules (``{"add": {...}}``, ``{"clear": true}``)
   from another process; requires the token.
 
@@ -47,13 +50,19 @@ class _BadFraming(Exception):
 
 
 class Response(object):
-    """What a handler answers: a status, a body (bytes-like) and extra headers."""
+    """What a handler answers: a status, a body (bytes-like, or a list of bytes-like pieces
+    sent one after the other, so that a file's parts go out without being joined) and extra
+    headers."""
 
     def __init__(self, status, body, content_type=_JSON, headers=()):
         self.status = status
-        self.body = memoryview(body)
+        self.chunks = [memoryview(piece).cast("B") for piece in (body if isinstance(body, list) else [body])]
         self.content_type = content_type
         self.headers = list(headers)
+
+    @property
+    def body(self):
+        return self.chunks[0] if len(self.chunks) == 1 else memoryview(b"".join(self.chunks))
 
     @classmethod
     def json(cls, status, value, headers=()):
@@ -195,24 +204,26 @@ class RequestHandler(BaseHTTPRequestHandler):
         parts = path.split("/")
         if len(parts) != 4 or parts[1] != "upload" or not parts[3].isdigit():
             raise errors.ResourceNotFound("The upload URL %s is not of the form /upload/<file-id>/<index>" % path)
-        self.server.platform.store_part(parts[2], int(parts[3]), body, self.headers.get("Content-MD5"))
+        _transfers(self.server.platform).receive_part(parts[2], int(parts[3]), body, self.headers.get("Content-MD5"))
         return Response.json(200, {})
 
     def _download(self, path, body):
         parts = path.split("/")
         if len(parts) < 4 or parts[1] != "download":
             raise errors.ResourceNotFound("The download URL %s is not of the form /download/<file-id>/<name>" % path)
-        data = memoryview(self.server.platform.read_file(parts[2]))
-        size = len(data)
+        transfers, file_id = _transfers(self.server.platform), parts[2]
+        size, chunks = transfers.file_chunks(file_id, 0, -1)  # the size (and the file's state) first
         span = _byte_range(self.headers.get("Range"), size)
         if span is None:
-            return Response(200, data, "application/octet-stream", [("Accept-Ranges", "bytes")])
+            size, chunks = transfers.file_chunks(file_id)
+            return Response(200, chunks, "application/octet-stream", [("Accept-Ranges", "bytes")])
         if span is _UNSATISFIABLE:
             error = PlatformError("InvalidInput", "Range %s is outside the file's %d bytes"
                                   % (self.headers.get("Range"), size), 416)
             return Response.error(error, [("Content-Range", "bytes */%d" % size)])
         start, end = span
-        return Response(206, data[start:end + 1], "application/octet-stream",
+        size, chunks = transfers.file_chunks(file_id, start, end)
+        return Response(206, chunks, "application/octet-stream",
                         [("Accept-Ranges", "bytes"), ("Content-Range", "bytes %d-%d/%d" % (start, end, size))])
 
     # -- helpers -----------------------------------------------------------------------
@@ -285,10 +296,10 @@ class RequestHandler(BaseHTTPRequestHandler):
 
     def _send(self, response, truncate=False):
         """Send *response*; with *truncate*, only half its body, then close the connection."""
-        body = response.body
-        declared = len(body)
+        chunks = response.chunks
+        declared = sum(len(chunk) for chunk in chunks)
         if truncate:
-            body = body[:declared // 2]
+            chunks = _first_bytes(chunks, declared // 2)
             declared = max(declared, 1)
             self.close_connection = True
         lines = ["HTTP/1.1 %d %s" % (response.status, self.responses.get(response.status, ("",))[0]),
@@ -303,15 +314,60 @@ class RequestHandler(BaseHTTPRequestHandler):
             self.log_request(response.status, declared)
         # One write for headers and body: one segment and one system call for a small answer,
         # where http.server's separate writes wait on the peer's delayed ACK.
-        if len(body) <= _SMALL_BODY:
-            self.wfile.write(head + body.tobytes())
+        if declared <= _SMALL_BODY:
+            self.wfile.write(b"".join([head] + chunks))
             return
         self.wfile.write(head)
-        for offset in range(0, len(body), _BLOCK):
-            self.wfile.write(body[offset:offset + _BLOCK])
+        for chunk in chunks:
+            for offset in range(0, len(chunk), _BLOCK):
+                self.wfile.write(chunk[offset:offset + _BLOCK])
 
 
 _UNSATISFIABLE = object()
+
+
+class _PlatformTransfers(object):
+    """File bytes through any platform's ``store_part``/``read_file`` (the whole file is
+    read for every download)."""
+
+    def __init__(self, platform):
+        self.platform = platform
+
+    def receive_part(self, file_id, index, data, content_md5):
+        self.platform.store_part(file_id, index, data, content_md5)
+
+    def file_chunks(self, file_id, first=0, last=None):
+        data = memoryview(self.platform.read_file(file_id))
+        return len(data), [data[first:len(data) if last is None else last + 1]]
+
+
+class _ModelTransfers(_PlatformTransfers):
+    """The model's own transfer functions: parts hashed outside the platform lock, ranges
+    served as views of the stored parts."""
+
+    def receive_part(self, file_id, index, data, content_md5):
+        from .model import files
+        files.receive_part(self.platform, file_id, index, data, content_md5)
+
+    def file_chunks(self, file_id, first=0, last=None):
+        from .model import files
+        return files.file_chunks(self.platform, file_id, first, last)
+
+
+def _transfers(platform):
+    from .model import Platform
+    return (_ModelTransfers if isinstance(platform, Platform) else _PlatformTransfers)(platform)
+
+
+def _first_bytes(chunks, count):
+    """The leading *count* bytes of *chunks*, as views."""
+    kept = []
+    for chunk in chunks:
+        if count <= 0:
+            break
+        kept.append(chunk[:count])
+        count -= len(kept[-1])
+    return kept
 
 
 def _byte_range(header, size):

@@ -1,14 +1,42 @@
-"""Looking entities up on behalf of a caller, and the rules shared by all routes."""
+"""Looking entities up on behalf of a caller, and the permission rules shared by all routes.
+
+A container keeps a ``permissions`` map from user IDs, org IDs and ``PUBLIC`` to a level.
+A user's level in it is the greatest of: their own entry; for each org entry, the lesser of
+the org's level and the user's ``projectAccess`` in that org; VIEW when the container is
+public. Each route needs a least level in the container it acts on (see ``required_level``).
+"""
 from ..errors import InvalidState, PermissionDenied, ResourceNotFound
 from .ids import now_ms
 
 CONTAINER_CLASSES = ("project", "container")
+LEVELS = ("NONE", "VIEW", "UPLOAD", "CONTRIBUTE", "ADMINISTER")
+PROJECT_LEVELS = LEVELS[1:]
+PUBLIC = "PUBLIC"
+
+# The level a method needs in the container named by the route (``/project-xxxx/<method>``).
+_CONTAINER_METHOD_LEVELS = {
+    "newFolder": "UPLOAD",
+    "move": "CONTRIBUTE", "renameFolder": "CONTRIBUTE", "removeFolder": "CONTRIBUTE",
+    "removeObjects": "CONTRIBUTE", "addTags": "CONTRIBUTE", "removeTags": "CONTRIBUTE",
+    "setProperties": "CONTRIBUTE", "update": "CONTRIBUTE",
+    "destroy": "ADMINISTER", "invite": "ADMINISTER",
+}
+# The level a method needs in the container of the data object it acts on. Metadata of a
+# closed object needs CONTRIBUTE (UPLOAD covers only open objects).
+_OBJECT_METHOD_LEVELS = {
+    "upload": "UPLOAD", "close": "UPLOAD", "setDetails": "UPLOAD", "addTypes": "UPLOAD",
+    "removeTypes": "UPLOAD", "rename": "UPLOAD", "addTags": "UPLOAD", "removeTags": "UPLOAD",
+    "setProperties": "UPLOAD", "setVisibility": "UPLOAD",
+}
+# Methods that put things into a container named in their input (``/record/new``, clone's
+# destination): they need UPLOAD there.
+_WRITING_INTO_OTHER = ("new", "clone")
 
 
 class Request(object):
-    """One API call: the caller, the ID in the route (or None) and the parsed input."""
+    """One API call: the caller, the ID in the route (or None), the method and the parsed input."""
 
-    def __init__(self, platform, user, resource_id, payload, base_url=""):
+    def __init__(self, platform, user, resource_id, payload, base_url="", method=None):
         self.platform = platform
         self.store = platform.store
         self.state = platform.store.state
@@ -16,20 +44,97 @@ class Request(object):
         self.id = resource_id
         self.payload = payload
         self.base_url = base_url
+        self.method = method
 
 
 def not_found(entity_id):
     return ResourceNotFound('The entity %s could not be found' % entity_id)
 
 
-def container(req, cid=None):
-    """The container *cid* (default: the route's ID), if the caller may use it."""
+def rank(level):
+    return LEVELS.index(level) if level in LEVELS else 0
+
+
+def at_least(level, needed):
+    return rank(level) >= rank(needed)
+
+
+def permissions(c):
+    """The permissions map of container *c* (state saved before it existed gets one)."""
+    if "permissions" not in c:
+        c["permissions"] = {c["owner"]: "ADMINISTER"}
+    return c["permissions"]
+
+
+def member_project_access(state, org_id, user):
+    """The greatest level *user* gets from projects shared with *org_id* ("NONE": no member)."""
+    org = state.get("orgs", {}).get(org_id)
+    member = org["members"].get(user) if org is not None else None
+    if member is None:
+        return "NONE"
+    return "ADMINISTER" if member["level"] == "ADMIN" else member["projectAccess"]
+
+
+def _grants(state, c, user):
+    """(source, level) for each way *user* has access to *c*: their own entry, each org the
+    project is shared with (capped by the user's projectAccess there), and ADMIN membership of
+    the org the project is billed to."""
+    for member, level in permissions(c).items():
+        if member == user:
+            yield member, level
+        elif member.startswith("org-"):
+            yield member, LEVELS[min(rank(level), rank(member_project_access(state, member, user)))]
+    bill_to = c.get("billTo", "")
+    org = state.get("orgs", {}).get(bill_to) if bill_to.startswith("org-") else None
+    if org is not None and org["members"].get(user, {}).get("level") == "ADMIN":
+        yield bill_to, "ADMINISTER"
+
+
+def permission_sources(state, c, user):
+    """(level, sources): *user*'s level in *c* without public access, and the user/org IDs
+    that give it."""
+    best, sources = "NONE", []
+    for member, granted in _grants(state, c, user):
+        if rank(granted) > rank(best):
+            best, sources = granted, [member]
+        elif granted == best and granted != "NONE" and member not in sources:
+            sources.append(member)
+    return best, sorted(sources)
+
+
+def level_of(state, c, user, public=True):
+    """*user*'s level in container *c*; a public container gives everyone VIEW when *public*."""
+    level = permission_sources(state, c, user)[0]
+    if public and PUBLIC in permissions(c) and rank(level) < rank("VIEW"):
+        return "VIEW"
+    return level
+
+
+def required_level(req, cid):
+    """The level the current method needs in container *cid* by default."""
+    if cid == req.id:
+        return _CONTAINER_METHOD_LEVELS.get(req.method, "VIEW")
+    if req.method in _WRITING_INTO_OTHER:
+        return "UPLOAD"
+    return "VIEW"
+
+
+def denied(level, cid):
+    return PermissionDenied("%s permission required in %s to perform this action" % (level, cid))
+
+
+def container(req, cid=None, level=None):
+    """The container *cid* (default: the route's ID), if the caller has *level* in it
+    (default: what the current method needs there)."""
     cid = req.id if cid is None else cid
     found = req.state["containers"].get(cid)
     if found is None:
         raise not_found(cid)
-    if found["owner"] != req.user:
-        raise PermissionDenied("You do not have access to %s" % cid)
+    level = required_level(req, cid) if level is None else level
+    if not at_least(level_of(req.state, found, req.user), level):
+        raise denied(level, cid)
+    if req.method == "clone" and cid == req.id and found.get("restricted"):
+        raise PermissionDenied("%s is restricted: its data cannot be cloned out of it" % cid)
     return found
 
 
@@ -59,25 +164,35 @@ def object_key(state, obj):
     return obj["id"] if state["objects"].get(obj["id"]) is obj else clone_key(obj["id"], obj["project"])
 
 
+def object_level(req, obj):
+    """The level the current method needs in the container of data object *obj*."""
+    needed = _OBJECT_METHOD_LEVELS.get(req.method, "VIEW")
+    if needed == "UPLOAD" and obj.get("state") != "open" and req.id == obj["id"]:
+        return "CONTRIBUTE"
+    return needed
+
+
 def data_object(req, oid=None, project=None):
     """The data object *oid* (default: the route's ID), optionally checked to be in *project*;
-    without *project*, a copy in a container the caller may use."""
+    without *project*, a copy in a container where the caller has the level the method needs
+    (else one they can see, else any: the error then names that container)."""
     oid = req.id if oid is None else oid
     copies = object_copies(req.state, oid)
     if project is not None:
         copies = [found for found in copies if found["project"] == project]
     if not copies:
         if project is not None:
-            container(req, project)  # a foreign project says PermissionDenied, not "missing"
+            container(req, project, "VIEW")  # a foreign project says PermissionDenied, not "missing"
         raise not_found(oid)
-    usable = [found for found in copies if _owns(req, found["project"])]
-    container(req, (usable or copies)[0]["project"])
-    return (usable or copies)[0]
 
-
-def _owns(req, cid):
-    found = req.state["containers"].get(cid)
-    return found is not None and found["owner"] == req.user
+    def caller_level(found):
+        c = req.state["containers"].get(found["project"])
+        return level_of(req.state, c, req.user) if c is not None else "NONE"
+    usable = ([found for found in copies if at_least(caller_level(found), object_level(req, found))]
+              or [found for found in copies if at_least(caller_level(found), "VIEW")] or copies)
+    chosen = usable[0]
+    container(req, chosen["project"], object_level(req, chosen))
+    return chosen
 
 
 def objects_in(req, cid):
@@ -94,5 +209,12 @@ def touch(entity):
     return {"id": entity["id"]}
 
 
+def visible_containers(req, level="VIEW", public=False):
+    """Containers in which the caller has at least *level* (public access counts when *public*)."""
+    return [c for c in req.state["containers"].values()
+            if at_least(level_of(req.state, c, req.user, public), level)]
+
+
 def owned_containers(req):
-    return [c for c in req.state["containers"].values() if c["owner"] == req.user]
+    """Containers the caller can see through their own or their orgs' permissions."""
+    return visible_containers(req)

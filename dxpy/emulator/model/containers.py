@@ -1,34 +1,60 @@
-"""Projects and containers: creation, description and folder operations."""
-from ..errors import InvalidInput, InvalidState, ResourceNotFound
+"""Projects and containers: creation, description, members and folder operations."""
+from ..errors import InvalidInput, InvalidState, PermissionDenied, ResourceNotFound
 from . import paths
-from .access import (container, data_object, find_copy, not_found, object_copies, object_key,
-                     objects_in, touch)
+from .access import (PROJECT_LEVELS, PUBLIC, at_least, container, data_object, find_copy, level_of,
+                     not_found, object_copies, object_key, objects_in, permissions, rank, touch)
 from .describe import describe_option, select
 from .ids import new_id, now_ms
-from .validate import REQUIRED, get, string_map, strings
+from .validate import REQUIRED, get, one_of, string_map, strings
 
-FILE_UPLOAD_PARAMETERS = {
-    "minimumPartSize": 5 * 1024 ** 2, "maximumPartSize": 5 * 1024 ** 3,
-    "emptyLastPartAllowed": True, "maximumNumParts": 10000,
-    "maximumFileSize": 5 * 1024 ** 4,
-}
+DEFAULT_REGION = "aws:us-east-1"
 _EXTRA_FIELDS = ("folders", "fileUploadParameters", "permissions")
-_SETTABLE = (("name", str), ("summary", str), ("description", str),
-             ("protected", bool), ("restricted", bool))
+# Settings any CONTRIBUTE member may change, and those that take ADMINISTER.
+_SETTABLE = (("name", str), ("summary", str), ("description", str))
+_ADMIN_SETTABLE = (("protected", bool), ("restricted", bool), ("downloadRestricted", bool),
+                   ("externalUploadRestricted", bool), ("containsPHI", bool))
 
 
 def project_new(req):
     payload = req.payload
     get(payload, "name", str)
+    for name, kind in _SETTABLE + _ADMIN_SETTABLE:
+        get(payload, name, kind, None)
+    region = get(payload, "region", str, DEFAULT_REGION)
+    if ":" not in region:
+        raise InvalidInput('Expected key "region" of input to be a region such as "%s"' % DEFAULT_REGION)
     now = now_ms()
     project = {"id": new_id("project"), "class": "project", "owner": req.user,
                "created": now, "modified": now, "folders": ["/"], "summary": "",
                "description": "", "protected": False, "restricted": False,
+               "downloadRestricted": False, "externalUploadRestricted": False, "containsPHI": False,
                "tags": strings(payload, "tags", []),
-               "properties": string_map(payload, "properties", {})}
-    _apply_settings(project, payload)
+               "properties": string_map(payload, "properties", {}),
+               "billTo": bill_to(req, get(payload, "billTo", str, _default_bill_to(req))), "region": region,
+               "permissions": {req.user: "ADMINISTER"}}
+    _apply_settings(project, payload, _SETTABLE + _ADMIN_SETTABLE)
     req.state["containers"][project["id"]] = project
     return {"id": project["id"]}
+
+
+def _default_bill_to(req):
+    user = req.state["users"].get(req.user) or {}
+    return user.get("billTo", req.user)
+
+
+def bill_to(req, account):
+    """*account* if the caller may bill to it: themselves, or an org in which they may."""
+    if account == req.user:
+        return account
+    if not account.startswith("org-"):
+        raise PermissionDenied("You may bill only to yourself or to an org, not to %s" % account)
+    org = req.state.get("orgs", {}).get(account)
+    if org is None:
+        raise ResourceNotFound("The org %s could not be found" % account)
+    member = org["members"].get(req.user)
+    if member is None or not member["allowBillableActivities"]:
+        raise PermissionDenied("You are not allowed to bill activities to %s" % account)
+    return account
 
 
 def new_container(state, owner):
@@ -37,28 +63,39 @@ def new_container(state, owner):
     cid = new_id("container")
     state["containers"][cid] = {"id": cid, "class": "container", "owner": owner, "name": cid,
                                 "created": now, "modified": now, "folders": ["/"],
-                                "tags": [], "properties": {}}
+                                "tags": [], "properties": {}, "billTo": owner,
+                                "region": DEFAULT_REGION, "permissions": {owner: "ADMINISTER"}}
     return cid
 
 
-def _apply_settings(project, payload):
-    for name, kind in _SETTABLE:
+def _apply_settings(project, payload, settable):
+    for name, kind in settable:
         if name in payload:
             project[name] = get(payload, name, kind)
 
 
 def _full_description(req, c):
-    full = dict((key, value) for key, value in c.items() if key != "owner")
-    full.update({"createdBy": {"user": c["owner"]}, "billTo": c["owner"], "level": "ADMINISTER",
-                 "permissions": {c["owner"]: "ADMINISTER"}, "region": "aws:us-east-1",
+    members = permissions(c)
+    full = dict((key, value) for key, value in c.items() if key not in ("owner", "permissions"))
+    full.update({"createdBy": {"user": c["owner"]}, "billTo": c.get("billTo", c["owner"]),
+                 "level": level_of(req.state, c, req.user), "public": PUBLIC in members,
+                 "permissions": dict(members), "region": c.get("region", DEFAULT_REGION),
                  "dataUsage": 0, "sponsoredDataUsage": 0, "remoteDataUsage": 0,
-                 "fileUploadParameters": dict(FILE_UPLOAD_PARAMETERS),
+                 "fileUploadParameters": _upload_parameters(req.platform, c.get("region", DEFAULT_REGION)),
                  "folders": sorted(c["folders"])})
     return full
 
 
+def _upload_parameters(platform, region):
+    from .files import upload_parameters  # files -> objects -> containers: import on use
+    return upload_parameters(platform, region)
+
+
 def describe_container(req, c, payload):
-    return select(_full_description(req, c), _EXTRA_FIELDS, payload)
+    """*c* described for the describe input *payload*; besides ``fields``, the older form
+    ``{"permissions": true, "folders": true}`` asks for fields not given by default."""
+    extras = [name for name in _EXTRA_FIELDS if not get(payload, name, bool, False)]
+    return select(_full_description(req, c), extras, payload)
 
 
 def container_describe(req):
@@ -67,14 +104,17 @@ def container_describe(req):
 
 def project_update(req):
     project = container(req)
-    for name, kind in _SETTABLE:
+    for name, kind in _SETTABLE + _ADMIN_SETTABLE:
         get(req.payload, name, kind, None)  # validate everything before changing anything
-    _apply_settings(project, req.payload)
+    if any(name in req.payload for name, _ in _ADMIN_SETTABLE):
+        container(req, level="ADMINISTER")
+    _apply_settings(project, req.payload, _SETTABLE + _ADMIN_SETTABLE)
     return touch(project)
 
 
 def project_destroy(req):
     container(req)
+    get(req.payload, "terminateJobs", bool, False)
     for obj in objects_in(req, req.id):
         _remove_object(req, obj)
     del req.state["containers"][req.id]
@@ -183,8 +223,16 @@ def _listing(obj, describe):
     return entry
 
 
-def container_remove_folder(req):
+def _deleting(req):
+    """The route's container, for a method that deletes data: a protected one takes ADMINISTER."""
     c = container(req)
+    if c.get("protected"):
+        container(req, level="ADMINISTER")
+    return c
+
+
+def container_remove_folder(req):
+    c = _deleting(req)
     folder = folder_arg(req.payload, default=REQUIRED)
     recurse = get(req.payload, "recurse", bool, False)
     get(req.payload, "force", bool, False)
@@ -255,7 +303,7 @@ def _check_folder_move(c, folder, destination):
 
 
 def container_remove_objects(req):
-    c = container(req)
+    c = _deleting(req)
     object_ids = strings(req.payload, "objects")
     force = get(req.payload, "force", bool, False)
     found = []
@@ -283,8 +331,117 @@ FOLDER_ROUTES = {
     "removeTags": container_remove_tags,
     "setProperties": container_set_properties,
 }
+# Members
+
+def _member_id(req, member, field):
+    """*member* (a user ID, an org ID or PUBLIC) checked to exist."""
+    if member == PUBLIC:
+        return member
+    if member.startswith("user-"):
+        if member not in req.state["users"]:
+            raise ResourceNotFound("The user %s could not be found" % member)
+        return member
+    if member.startswith("org-"):
+        if member not in req.state.get("orgs", {}):
+            raise ResourceNotFound("The org %s could not be found" % member)
+        return member
+    raise InvalidInput('Expected %s to be a user ID, an org ID or "PUBLIC", not %r' % (field, member))
+
+
+def _user_by_email(req, email):
+    for user in req.state["users"].values():
+        if user.get("email") == email:
+            return user["id"]
+    return None
+
+
+def project_invite(req):
+    """Give *invitee* *level* in the project, unless they have as much already. An email
+    address of no known user leaves the invitation pending (nothing is granted)."""
+    project = container(req)
+    payload = req.payload
+    invitee = get(payload, "invitee", str)
+    level = one_of(payload, "level", PROJECT_LEVELS)
+    get(payload, "suppressEmailNotification", bool, False)
+    get(payload, "suppressAllNotifications", bool, False)
+    if "@" in invitee:
+        found = _user_by_email(req, invitee)
+        if found is None:
+            return {"id": project["id"], "state": "pending"}
+        invitee = found
+    invitee = _member_id(req, invitee, 'key "invitee" of input')
+    if invitee == PUBLIC and level != "VIEW":
+        raise InvalidInput("A project can be made public only at the VIEW level")
+    members = permissions(project)
+    if rank(level) > rank(members.get(invitee, "NONE")):
+        members[invitee] = level
+        touch(project)
+    return {"id": project["id"], "state": "fulfilled"}
+
+
+def _check_administered(req, project, members):
+    """InvalidState when no user would administer *project* (org-billed ones have the org's ADMINs)."""
+    if project.get("billTo", "").startswith("org-"):
+        return
+    if not any(level == "ADMINISTER" and member.startswith("user-") for member, level in members.items()):
+        raise InvalidState("%s would be left without a member who has ADMINISTER permission" % project["id"])
+
+
+def project_decrease_permissions(req):
+    """Lower members' levels (null removes them). Anyone may lower their own; changing others'
+    takes ADMINISTER. A level above the current one changes nothing."""
+    project = container(req)
+    changes = req.payload
+    for member, level in changes.items():
+        _member_id(req, member, "the key %r of input" % member)
+        if level is not None and level not in PROJECT_LEVELS:
+            raise InvalidInput("Expected the value of key %r of input to be one of %s, or null"
+                               % (member, ", ".join(PROJECT_LEVELS)))
+    if any(member != req.user for member in changes):
+        container(req, level="ADMINISTER")
+    members = dict(permissions(project))
+    for member, level in changes.items():
+        if member not in members:
+            continue
+        if level is None:
+            del members[member]
+        elif rank(level) < rank(members[member]):
+            members[member] = level
+    _check_administered(req, project, members)
+    project["permissions"] = members
+    return touch(project)
+
+
+def project_leave(req):
+    """Drop the caller's own membership (an org's grant is the org's business)."""
+    project = container(req)
+    members = dict(permissions(project))
+    if req.user not in members:
+        raise InvalidState("%s is not a member of %s in its own right" % (req.user, project["id"]))
+    del members[req.user]
+    _check_administered(req, project, members)
+    project["permissions"] = members
+    return touch(project)
+
+
+def object_list_projects(req):
+    """``/class-xxxx/listProjects``: container ID -> the caller's level, for every container
+    holding a copy of the object in which the caller has at least VIEW."""
+    obj = data_object(req)
+    found = {}
+    for copy in object_copies(req.state, obj["id"]):
+        c = req.state["containers"].get(copy["project"])
+        level = level_of(req.state, c, req.user) if c is not None else "NONE"
+        if at_least(level, "VIEW"):
+            found[c["id"]] = level
+    return found
+
+
 PROJECT_ROUTES = {
     ("project", "new"): project_new,
     ("project", "update"): project_update,
     ("project", "destroy"): project_destroy,
+    ("project", "invite"): project_invite,
+    ("project", "decreasePermissions"): project_decrease_permissions,
+    ("project", "leave"): project_leave,
 }

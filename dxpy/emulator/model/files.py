@@ -1,5 +1,7 @@
-"""Files, model side: parts are announced by ``upload``, stored by the HTTP layer through
-:meth:`Platform.store_part`, and concatenated by index once the file is closed."""
+"""Files, model side: ``upload`` announces a part (it is "pending" until its bytes arrive),
+the HTTP layer hands the bytes over through :func:`receive_part`, ``close`` checks the parts
+against the region's upload parameters, and downloads read byte ranges straight from the
+stored parts (no copy of the whole file per request)."""
 import base64
 import hashlib
 from urllib.parse import quote
@@ -13,6 +15,50 @@ from .validate import get
 MAX_PART_INDEX = 10000
 CLOSE_DELAY = 0.0  # seconds a closed file spends in the "closing" state
 URL_LIFETIME_MS = 24 * 3600 * 1000
+MIB = 1024 * 1024
+
+# A region's fileUploadParameters (project describe), as the platform gives them.
+AWS_UPLOAD_PARAMETERS = {
+    "minimumPartSize": 5 * MIB, "maximumPartSize": 5 * 1024 * MIB,
+    "emptyLastPartAllowed": True, "maximumNumParts": 10000,
+    "maximumFileSize": 5 * 1024 ** 4,
+}
+AZURE_UPLOAD_PARAMETERS = {
+    "minimumPartSize": 1, "maximumPartSize": 4 * MIB,
+    "emptyLastPartAllowed": False, "maximumNumParts": 50000,
+    "maximumFileSize": 209715200000,
+}
+_PARAMETER_KINDS = {"minimumPartSize": int, "maximumPartSize": int, "maximumNumParts": int,
+                    "maximumFileSize": int, "emptyLastPartAllowed": bool}
+
+
+def check_upload_params(params):
+    """*params* (overrides of the upload parameters) checked; ValueError names a bad one."""
+    if not isinstance(params, dict):
+        raise ValueError("upload parameters must be a dict, not %r" % (params,))
+    for name, value in params.items():
+        kind = _PARAMETER_KINDS.get(name)
+        if kind is None:
+            raise ValueError("unknown upload parameter %r (known: %s)" % (name, ", ".join(sorted(_PARAMETER_KINDS))))
+        if isinstance(value, bool) != (kind is bool) or not isinstance(value, kind) \
+                or (kind is int and value < (0 if name == "minimumPartSize" else 1)):
+            raise ValueError("upload parameter %s must be %s, not %r"
+                             % (name, "a boolean" if kind is bool else "a positive integer", value))
+    return params
+
+
+def upload_parameters(platform, region=None):
+    """The fileUploadParameters of *region*: the cloud's own, then the overrides a test set
+    as ``platform.upload_params`` (a dict of the same fields)."""
+    base = AZURE_UPLOAD_PARAMETERS if (region or "").startswith("azure:") else AWS_UPLOAD_PARAMETERS
+    params = dict(base)
+    params.update(check_upload_params(getattr(platform, "upload_params", None) or {}))
+    return params
+
+
+def _params_for(platform, obj):
+    container = platform.store.state["containers"].get(obj["project"]) or {}
+    return upload_parameters(platform, container.get("region"))
 
 
 def file_new(req):
@@ -21,18 +67,25 @@ def file_new(req):
     return {"id": obj["id"]}
 
 
-def _index(value, field="index"):
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_PART_INDEX:
-        raise InvalidInput('Expected key "%s" of input to be an integer from 1 to %d' % (field, MAX_PART_INDEX))
+def _index(value, field="index", limit=MAX_PART_INDEX):
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= limit:
+        raise InvalidInput('Expected key "%s" of input to be an integer from 1 to %d' % (field, limit))
     return value
 
 
 def file_upload(req):
     obj = data_object(req)
-    index = _index(get(req.payload, "index", int, 1))
+    params = _params_for(req.platform, obj)
+    index = _index(get(req.payload, "index", int, 1), limit=params["maximumNumParts"])
     size = get(req.payload, "size", int, None)
     md5 = get(req.payload, "md5", str, None)
+    if size is not None and not 0 <= size <= params["maximumPartSize"]:
+        raise InvalidInput('Expected key "size" of input to be from 0 to %d (the maximum part size)'
+                           % params["maximumPartSize"])
     require_open(obj)
+    # A part stays "pending" from its upload call until its bytes arrive; bytes already
+    # received stay canonical until a later PUT replaces them.
+    obj["parts"].setdefault(str(index), {"state": "pending"})
     headers = {}
     if size is not None:
         headers["content-length"] = str(size)
@@ -53,34 +106,115 @@ def file_download(req):
             "expires": now_ms() + URL_LIFETIME_MS, "headers": {}}
 
 
-def store_part(store, obj, index, data, content_md5=None):
-    """Keep the bytes of part *index* of the open file *obj* (replacing an earlier upload)."""
-    _index(index)
-    require_open(obj)
+def _digest(data, content_md5, index, file_id):
+    """The hex MD5 of *data*, checked against the ``Content-MD5`` the client sent (hex, as
+    dxpy sends the digest it announced to /upload, or base64, as HTTP defines it)."""
     md5 = hashlib.md5(data)
     digest = md5.hexdigest()
-    # Clients send the hex digest they announced to /upload; HTTP's Content-MD5 is base64.
-    if content_md5 is not None and content_md5.strip().lower() != digest \
-            and content_md5.strip() != base64.b64encode(md5.digest()).decode("ascii"):
-        raise InvalidInput("The MD5 of part %d of %s does not match the data received" % (index, obj["id"]))
+    if content_md5 is not None:
+        sent = content_md5.strip()
+        if sent.lower() != digest and sent != base64.b64encode(md5.digest()).decode("ascii"):
+            raise InvalidInput("The MD5 of part %d of %s does not match the data received" % (index, file_id))
+    return digest
+
+
+def _keep_part(store, obj, index, data, digest):
+    require_open(obj)
     store.write_part(obj["id"], index, data)
     obj["parts"][str(index)] = {"size": len(data), "md5": digest, "state": "complete"}
 
 
-def read_file(store, obj):
+def store_part(store, obj, index, data, content_md5=None):
+    """Keep the bytes of part *index* of the open file *obj* (replacing an earlier upload)."""
+    _index(index)
+    require_open(obj)
+    _keep_part(store, obj, index, data, _digest(data, content_md5, index, obj["id"]))
+
+
+def receive_part(platform, file_id, index, data, content_md5=None):
+    """The bytes of a PUT to an upload URL. The MD5 is computed before taking the platform
+    lock, so that parts arriving together are hashed in parallel."""
+    with platform._lock:
+        obj = platform._file(file_id)
+        params = _params_for(platform, obj)
+        require_open(obj)
+    _index(index, limit=params["maximumNumParts"])
+    if len(data) > params["maximumPartSize"]:
+        raise InvalidInput("Part %d of %s has %d bytes, more than the maximum part size of %d bytes"
+                           % (index, file_id, len(data), params["maximumPartSize"]))
+    digest = _digest(data, content_md5, index, file_id)
+    with platform._lock:
+        _keep_part(platform.store, platform._file(file_id), index, data, digest)
+        platform.store.save()
+
+
+def _readable(obj):
     settle(obj)
     if obj["state"] != "closed":
         raise InvalidState("%s is in the %s state and cannot be downloaded" % (obj["id"], obj["state"]))
+    return obj
+
+
+def read_file(store, obj):
+    _readable(obj)
     return b"".join(store.read_part(obj["id"], index) for index in _part_order(obj))
+
+
+def file_chunks(platform, file_id, first=0, last=None):
+    """``(size, views)``: the closed file's size and memoryviews of its stored parts that
+    cover bytes *first*..*last* (inclusive; None: to the end), in order, without copies."""
+    with platform._lock:
+        obj = _readable(platform._file(file_id))
+        sizes = [(index, obj["parts"][str(index)]["size"]) for index in _part_order(obj)]
+        total = sum(size for _, size in sizes)
+        last = total - 1 if last is None else min(last, total - 1)
+        views, offset = [], 0
+        for index, size in sizes:
+            start, end = max(first, offset), min(last + 1, offset + size)
+            if start < end:
+                part = memoryview(platform.store.read_part(file_id, index))
+                views.append(part[start - offset:end - offset])
+            offset += size
+    return total, views
 
 
 def _part_order(obj):
     return sorted(int(index) for index in obj["parts"])
 
 
+def _check_parts(obj, params):
+    """InvalidState unless the parts make a file the region accepts (the close rules)."""
+    order = _part_order(obj)
+    parts = obj["parts"]
+    if not order and params["emptyLastPartAllowed"]:
+        raise InvalidState("%s has no parts: upload at least one (it may be empty) before closing" % obj["id"])
+    pending = [index for index in order if parts[str(index)]["state"] != "complete"]
+    if pending:
+        raise InvalidState("Part %d of %s is still pending: its upload URL was requested but no data arrived"
+                           % (pending[0], obj["id"]))
+    for index in order[:-1]:
+        if parts[str(index)]["size"] < params["minimumPartSize"]:
+            raise InvalidState("Part %d of %s has %d bytes; every part but the last needs at least %d"
+                               % (index, obj["id"], parts[str(index)]["size"], params["minimumPartSize"]))
+    if order and not params["emptyLastPartAllowed"] and parts[str(order[-1])]["size"] == 0:
+        raise InvalidState("The last part (%d) of %s is empty, which this region does not allow"
+                           % (order[-1], obj["id"]))
+    size = sum(parts[str(index)]["size"] for index in order)
+    if size > params["maximumFileSize"]:
+        raise InvalidState("%s has %d bytes, more than the maximum file size of %d bytes"
+                           % (obj["id"], size, params["maximumFileSize"]))
+    return size
+
+
 def _close_file(req, obj):
     """Files pass through "closing": they become closed once *close_delay* seconds have gone."""
-    obj["size"] = sum(part["size"] for part in obj["parts"].values())
+    obj["size"] = _check_parts(obj, _params_for(req.platform, obj))
+    if getattr(req.platform, "whole_file_md5", False):
+        # Only some platform files (symlinked ones) carry a whole-file md5; tests opt in.
+        md5 = hashlib.md5()
+        for index in _part_order(obj):
+            md5.update(req.store.read_part(obj["id"], index))
+        obj["md5"] = md5.hexdigest()
     obj["_closedAt"] = now_ms() + int(req.platform.close_delay * 1000)
     return "closing"
 

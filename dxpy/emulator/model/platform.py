@@ -5,14 +5,19 @@ import threading
 
 from ..errors import InvalidInput, ResourceNotFound
 from .access import Request, not_found, object_copies
+from .apps import APP_ROUTES, NAMED_CLASSES
 from .clone import CLONE_ROUTES
-from .containers import FOLDER_ROUTES, PROJECT_ROUTES, new_container
+from .executables import EXECUTABLE_ROUTES
+from .containers import FOLDER_ROUTES, PROJECT_ROUTES, new_container, object_list_projects
 from .files import CLOSE_DELAY, FILE_ROUTES, read_file, settle_all, store_part
-from .ids import id_class, now_ms
+from .ids import id_class
 from .jobs import JOB_ROUTES
 from .objects import COMMON_ROUTES, DATA_CLASSES, record_new
+from .orgs import ORG_ROUTES
 from .search import SEARCH_ROUTES
 from .store import Store
+from .tokens import caller_of
+from .users import USER_ROUTES, handle_class, new_user
 from .validate import as_object, get
 
 
@@ -25,12 +30,21 @@ def _build_routes():
     routes.update(PROJECT_ROUTES)
     routes.update(SEARCH_ROUTES)
     routes.update(FILE_ROUTES)
+    routes.update(EXECUTABLE_ROUTES)
+    routes.update(APP_ROUTES)
     routes.update(JOB_ROUTES)
     routes.update(CLONE_ROUTES)
     for klass in ("project", "container"):
         routes.update(((klass, method), fn) for method, fn in FOLDER_ROUTES.items())
     for klass in DATA_CLASSES:
         routes.update(((klass, method), fn) for method, fn in COMMON_ROUTES.items())
+        routes[(klass, "listProjects")] = object_list_projects  # levels from the permission rules
+    routes.update(USER_ROUTES)
+    routes.update(ORG_ROUTES)
+    from .databases import DATABASE_ROUTES
+    routes.update(DATABASE_ROUTES)
+    from .identity import IDENTITY_ROUTES
+    routes.update(IDENTITY_ROUTES)
     return routes
 
 
@@ -41,13 +55,18 @@ CLASS_LEVEL = ("new",)
 RAW_INPUT = frozenset(["setDetails"])
 READ_ONLY = frozenset(["whoami", "describe", "listFolder", "getDetails", "listProjects", "upload",
                        "download", "findDataObjects", "findProjects", "resolveDataObjects",
-                       "describeDataObjects", "findJobs", "findExecutions"])
+                       "describeDataObjects", "findJobs", "findExecutions", "findOrgs", "findMembers",
+                       "getUserInfo", "get", "findApps", "findGlobalWorkflows", "findAnalyses",
+                       "listCategories", "listDevelopers", "listAuthorizedUsers", "isStageCompatible",
+                       "getLog"])
 
 
 def parse_route(route):
     """``/project-xxxx/describe`` -> ("project", "project-xxxx", "describe");
     ``/record/new`` -> ("record", None, "new"). None when the shape is not an API route."""
     parts = route.strip("/").split("/") if isinstance(route, str) else []
+    if len(parts) == 3 and parts[0].split("-", 1)[0] in NAMED_CLASSES and all(parts):
+        parts = [parts[0] + "/" + parts[1], parts[2]]  # /app-name/<version or alias>/<method>
     if len(parts) != 2 or not all(parts):
         return None
     resource, method = parts
@@ -64,18 +83,23 @@ class Platform(object):
 
     # Users
 
-    def add_user(self, username="user-emulator", token=None):
+    def add_user(self, username="user-emulator", token=None, first=None, last=None, email=None):
+        """Create the user (``user-<username>``) if new and give it *token* (default: a random
+        one); *first*, *last* and *email* name a new user (default: the handle,
+        "", ``<handle>@example.com``). Returns (user ID, token)."""
         user_id = username if username.startswith("user-") else "user-" + username
         token = token or secrets.token_hex(16)
         with self._lock:
-            self.store.state["users"].setdefault(user_id, {"id": user_id, "created": now_ms()})
+            new_user(self.store.state, user_id, first, last, email)
             self.store.state["tokens"][token] = user_id
             self.store.save()
         return user_id, token
 
     def authenticate(self, token):
+        """The user a token acts for; a job's token gives a ``tokens.Caller`` naming the job too."""
         with self._lock:
-            return self.store.state["tokens"].get(token)
+            user = self.store.state["tokens"].get(token)
+            return user if user is not None else caller_of(self.store.state, token)
 
     def new_container(self, user_id):
         """Create a ``container-xxxx`` owned by *user_id* (jobs' temporary workspaces)."""
@@ -91,10 +115,11 @@ class Platform(object):
         with self._lock:
             if method not in RAW_INPUT:
                 payload = as_object(payload)
-            if resource_id is not None and id_class(resource_id) is None:
+            if resource_id is not None and id_class(resource_id) is None and handle_class(resource_id) is None \
+                    and klass not in NAMED_CLASSES:
                 raise not_found(resource_id)
             settle_all(self.store.state)
-            req = Request(self, user_id, resource_id, payload, base_url)
+            req = Request(self, user_id, resource_id, payload, base_url, method)
             nonce_key = self._nonce_key(user_id, klass, method, payload)
             if nonce_key is not None and nonce_key in self.store.state["nonces"]:
                 return self._replay(nonce_key, payload)

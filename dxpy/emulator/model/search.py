@@ -4,12 +4,16 @@ import re
 
 from ..errors import InvalidInput, PlatformError
 from . import paths
-from .access import container, data_object, owned_containers
-from .containers import describe_container
+from .access import (PROJECT_LEVELS, PUBLIC, at_least, container, data_object, permission_sources, permissions,
+                     visible_containers)
+from .containers import DEFAULT_REGION, describe_container
 from .describe import describe_option
 from .ids import id_class
-from .objects import CONTAINER_IDS, describe_object
+from .objects import CONTAINER_IDS, describe_object, links_in
 from .validate import entity_id, get, one_of, strings
+
+# The archival states of files; other objects are always "live".
+ARCHIVAL_STATES = ("live", "archival", "archived", "unarchiving")
 
 MAX_LIMIT = 1000
 
@@ -49,10 +53,25 @@ def _all_of_matcher(payload, field):
 
 
 def _properties_matcher(payload):
-    """Each key must be present (value true) or equal to the given string."""
+    """Each key must be present (value true), absent (false) or equal to the given string;
+    ``{"$and": [...]}`` / ``{"$or": [...]}`` combine such mappings."""
     query = get(payload, "properties", dict, None)
     if query is None:
         return lambda props: True
+    return _property_query(query)
+
+
+def _property_query(query):
+    if not isinstance(query, dict):
+        raise InvalidInput('Expected key "properties" of input to hold JSON objects')
+    for key, combine in (("$and", all), ("$or", any)):
+        if key in query:
+            parts = query[key]
+            if len(query) != 1 or not isinstance(parts, list) or not parts:
+                raise InvalidInput('Expected "%s" in key "properties" of input to be alone, with a '
+                                   'non-empty array' % key)
+            tests = [_property_query(part) for part in parts]
+            return lambda props, tests=tests, combine=combine: combine(test(props) for test in tests)
     for value in query.values():
         if not isinstance(value, (str, bool)):
             raise InvalidInput('Expected values of key "properties" of input to be strings or booleans')
@@ -98,12 +117,20 @@ def _page(items, key, starting, limit):
     return page, (key(rest[0]) if rest else None)
 
 
-def _scope(req, payload):
-    """The containers searched and a folder predicate, from the ``scope`` input."""
+def _strings_or_string(payload, field):
+    """A string or an array of strings as a set (None when absent)."""
+    value = get(payload, field, (str, list), None)
+    if value is None:
+        return None
+    return set([value] if isinstance(value, str) else strings(payload, field))
+
+
+def _scope(req, payload, level):
+    """The containers searched and a folder predicate, from the ``scope`` and ``level`` inputs."""
     scope = get(payload, "scope", dict, None)
     if scope is None:
-        return [c["id"] for c in owned_containers(req)], lambda folder: True
-    project = container(req, entity_id(scope, "project", CONTAINER_IDS))["id"]
+        return [c["id"] for c in visible_containers(req, level)], lambda folder: True
+    project = container(req, entity_id(scope, "project", CONTAINER_IDS), level)["id"]
     folder = paths.normalize(get(scope, "folder", str, "/"), "scope.folder")
     recurse = get(scope, "recurse", bool, True)
     if recurse:
@@ -111,32 +138,84 @@ def _scope(req, payload):
     return [project], lambda path: path == folder
 
 
+def _link_matcher(payload):
+    target = get(payload, "link", str, None)
+    if target is None:
+        return lambda obj: True
+    return lambda obj: target in links_in(obj["details"])
+
+
 def _object_filters(req, payload):
     klass = get(payload, "class", str, None)
     state = get(payload, "state", str, None)
+    if state == "any":
+        state = None
     visibility = one_of(payload, "visibility", ("hidden", "visible", "either"), "visible")
     ids = strings(payload, "id", None)
     name, tags, types = _name_matcher(payload), _all_of_matcher(payload, "tags"), _all_of_matcher(payload, "type")
+    tag = get(payload, "tag", str, None)  # the older single-tag form
     props = _properties_matcher(payload)
     created, modified = _time_matcher(payload, "created"), _time_matcher(payload, "modified")
-    projects, in_folder = _scope(req, payload)
+    level = one_of(payload, "level", PROJECT_LEVELS, "VIEW")
+    projects, in_folder = _scope(req, payload, level)
+    regions = _strings_or_string(payload, "region")
+    archival = one_of(payload, "archivalState", ARCHIVAL_STATES + ("any",), "any")
+    linked = _link_matcher(payload)
     hidden_ok = {"hidden": (True,), "visible": (False,), "either": (True, False)}[visibility]
+    containers = req.state["containers"]
     return lambda obj: (
         obj["project"] in projects and in_folder(obj["folder"])
         and (klass is None or obj["class"] == klass) and (state is None or obj["state"] == state)
         and obj["hidden"] in hidden_ok and (ids is None or obj["id"] in ids)
         and name(obj["name"]) and tags(obj["tags"]) and types(obj["types"])
-        and props(obj["properties"]) and created(obj["created"]) and modified(obj["modified"]))
+        and (tag is None or tag in obj["tags"])
+        and props(obj["properties"]) and created(obj["created"]) and modified(obj["modified"])
+        and (regions is None or containers[obj["project"]].get("region", DEFAULT_REGION) in regions)
+        and (archival == "any" or obj.get("archivalState", "live") == archival)
+        and linked(obj))
+
+
+_SORT_FIELDS = ("created", "modified", "name")
+
+
+def _object_order(payload):
+    """The sort key: by default objects of one project together, latest modified first;
+    ``sortBy`` orders by one field instead. Ties go by ID."""
+    sort_by = get(payload, "sortBy", dict, None)
+    if sort_by is None:
+        return lambda obj: (obj["project"], -obj["modified"], obj["id"])
+    field = one_of(sort_by, "field", _SORT_FIELDS)
+    ordering = one_of(sort_by, "ordering", ("ascending", "descending"), "ascending")
+    if ordering == "ascending":
+        return lambda obj: (obj[field], obj["id"])
+    # descending on the field, ascending on the ID: negate numbers, reverse-sort names
+    if field == "name":
+        return lambda obj: (_Reversed(obj["name"]), obj["id"])
+    return lambda obj: (-obj[field], obj["id"])
+
+
+class _Reversed(object):
+    """Wraps a string so that sorting puts it in descending order."""
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def __lt__(self, other):
+        return self.value > other.value
+
+    def __eq__(self, other):
+        return self.value == other.value
 
 
 def find_data_objects(req):
     payload = req.payload
     matches = _object_filters(req, payload)
+    order = _object_order(payload)
     describe = describe_option(payload)
     starting = get(payload, "starting", (dict, type(None)), None)
     limit = _limit(payload)
-    found = sorted((obj for obj in req.state["objects"].values() if matches(obj)),
-                   key=lambda obj: (-obj["created"], obj["id"]))
+    found = sorted((obj for obj in req.state["objects"].values() if matches(obj)), key=order)
     key = lambda obj: {"project": obj["project"], "id": obj["id"]}  # noqa: E731
     page, following = _page(found, key, starting, limit)
     results = []
@@ -148,29 +227,67 @@ def find_data_objects(req):
     return {"results": results, "next": following}
 
 
-def find_projects(req):
-    payload = req.payload
+def project_filters(req, payload):
+    """A predicate on containers for the ``findProjects`` filters in *payload*."""
     name = _name_matcher(payload)
-    one_of(payload, "level", ("VIEW", "UPLOAD", "CONTRIBUTE", "ADMINISTER"), "VIEW")
     ids = strings(payload, "id", None)
     tags, props = _all_of_matcher(payload, "tags"), _properties_matcher(payload)
     created, modified = _time_matcher(payload, "created"), _time_matcher(payload, "modified")
+    public = get(payload, "public", bool, None)
+    bill_to, regions = _strings_or_string(payload, "billTo"), _strings_or_string(payload, "region")
+    flags = [(flag, get(payload, flag, bool, None)) for flag in ("containsPHI", "externalUploadRestricted")]
+    return lambda c: (
+        c["class"] == "project" and name(c["name"]) and (ids is None or c["id"] in ids)
+        and tags(c["tags"]) and props(c["properties"]) and created(c["created"]) and modified(c["modified"])
+        and (public is None or (PUBLIC in permissions(c)) == public)
+        and (bill_to is None or c.get("billTo", c["owner"]) in bill_to)
+        and (regions is None or c.get("region", DEFAULT_REGION) in regions)
+        and all(wanted is None or bool(c.get(flag, False)) == wanted for flag, wanted in flags))
+
+
+def project_results(req, candidates, payload, entry):
+    """Sort, page and describe the matching containers; *entry(c)* makes each result."""
     describe = describe_option(payload)
     starting = get(payload, "starting", (str, type(None)), None)
     limit = _limit(payload)
-    found = sorted((c for c in owned_containers(req)
-                    if c["class"] == "project" and name(c["name"]) and (ids is None or c["id"] in ids)
-                    and tags(c["tags"]) and props(c["properties"])
-                    and created(c["created"]) and modified(c["modified"])),
-                   key=lambda c: (-c["created"], c["id"]))
+    found = sorted(candidates, key=lambda c: (-c["created"], c["id"]))
     page, following = _page(found, lambda c: c["id"], starting, limit)
     results = []
     for c in page:
-        entry = {"id": c["id"], "level": "ADMINISTER", "permissionSources": [req.user], "public": False}
+        result = entry(c)
         if describe is not None:
-            entry["describe"] = describe_container(req, c, describe)
-        results.append(entry)
+            result["describe"] = describe_container(req, c, describe)
+        results.append(result)
     return {"results": results, "next": following}
+
+
+def find_projects(req):
+    """Projects where the caller has at least ``level``; public ones they are no member of
+    only with ``public: true``; with ``explicitPermission: true`` only their own grants count."""
+    payload = req.payload
+    level = one_of(payload, "level", PROJECT_LEVELS, "VIEW")
+    explicit = get(payload, "explicitPermission", bool, False)
+    matches = project_filters(req, payload)
+    public = get(payload, "public", bool, None) is True
+    levels = {}
+    for c in req.state["containers"].values():
+        if not matches(c):
+            continue
+        granted, sources = permission_sources(req.state, c, req.user)
+        if explicit:
+            granted = permissions(c).get(req.user, "NONE")
+            sources = [req.user] if granted != "NONE" else []
+        if public and not at_least(granted, "VIEW") and PUBLIC in permissions(c):
+            granted, sources = "VIEW", [PUBLIC]
+        if at_least(granted, level) and granted != "NONE":
+            levels[c["id"]] = (granted, sources)
+
+    def entry(c):
+        granted, sources = levels[c["id"]]
+        return {"id": c["id"], "level": granted, "permissionSources": sources,
+                "public": PUBLIC in permissions(c)}
+    candidates = [req.state["containers"][cid] for cid in levels]
+    return project_results(req, candidates, payload, entry)
 
 
 def resolve_data_objects(req):

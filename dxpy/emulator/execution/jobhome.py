@@ -1,0 +1,79 @@
+"""What a job's process starts with: its scratch home, the code file, the environment, the command.
+
+Layout under the runner's scratch directory::
+
+    bin/                 dx-jobutil-add-output, dx-download-all-inputs, ... (wrappers, on PATH)
+    job-xxxx/home/       $HOME and the working directory: job_input.json, in/, out/
+    job-xxxx/code/       the applet's code, the launch plan (and bash's input variables)
+"""
+import json
+import os
+import re
+import stat
+import sys
+
+import dxpy
+
+# The directory that holds this dxpy package: put on the job's PYTHONPATH.
+_LIBRARY_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(dxpy.__file__)))
+_SCRIPTS_DIR = os.path.join(os.path.dirname(os.path.abspath(dxpy.__file__)), "scripts")
+_SCRIPT_MODULE = re.compile(r"^(dx_[a-z0-9_]+)\.py$")
+
+
+def write_command_wrappers(bin_dir, python=sys.executable):
+    """One small executable per ``dxpy/scripts/dx_*.py`` module (``dx-jobutil-add-output`` runs
+    ``python -m dxpy.scripts.dx_jobutil_add_output``): works from a source checkout too."""
+    os.makedirs(bin_dir, exist_ok=True)
+    names = []
+    for filename in sorted(os.listdir(_SCRIPTS_DIR)) if os.path.isdir(_SCRIPTS_DIR) else []:
+        match = _SCRIPT_MODULE.match(filename)
+        if match is None:
+            continue
+        module = match.group(1)
+        command = os.path.join(bin_dir, module.replace("_", "-"))
+        with open(command, "w") as handle:
+            handle.write('#!/bin/sh\nexec "%s" -m dxpy.scripts.%s "$@"\n' % (python, module))
+        os.chmod(command, os.stat(command).st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+        names.append(module.replace("_", "-"))
+    return names
+
+
+def _prepend(path, existing):
+    return path + (os.pathsep + existing if existing else "")
+
+
+def job_environment(job, token, home, api_environment, bin_dir):
+    """The process environment of a job: the caller's, less its ``DX_*`` settings, plus the job's."""
+    env = dict((name, value) for name, value in os.environ.items() if not name.startswith("DX_"))
+    env.update(api_environment)
+    env.update({
+        "HOME": home,
+        "DX_JOB_ID": job["id"],
+        "DX_WORKSPACE_ID": job["workspace"],
+        "DX_PROJECT_CONTEXT_ID": job["project"],
+        "DX_SECURITY_CONTEXT": json.dumps({"auth_token_type": "Bearer", "auth_token": token}),
+        "DX_USER_CONF_DIR": os.path.join(home, ".dnanexus_config"),  # nobody's saved settings
+        "PYTHONPATH": _prepend(_LIBRARY_ROOT, os.environ.get("PYTHONPATH")),
+        "PATH": _prepend(bin_dir, os.environ.get("PATH", os.defpath)),
+        "PYTHONUNBUFFERED": "1",  # log lines arrive as they are printed
+    })
+    return env
+
+
+def prepare(job_dir, job, run_spec):
+    """Create the job's home and code files; return (command argv, home)."""
+    home = os.path.join(job_dir, "home")
+    code_dir = os.path.join(job_dir, "code")
+    for path in (os.path.join(home, "in"), os.path.join(home, "out"), code_dir):
+        os.makedirs(path, exist_ok=True)
+    with open(os.path.join(home, "job_input.json"), "w") as handle:
+        json.dump(job.get("input") or {}, handle, indent=2)
+        handle.write("\n")
+    interpreter = run_spec.get("interpreter", "python3")
+    code_path = os.path.join(code_dir, "code.sh" if interpreter == "bash" else "code.py")
+    with open(code_path, "w") as handle:
+        handle.write(run_spec.get("code", ""))
+    plan_path = os.path.join(code_dir, "plan.json")
+    with open(plan_path, "w") as handle:
+        json.dump({"interpreter": interpreter, "code": code_path, "home": home, "function": job["function"]}, handle)
+    return [sys.executable, "-m", "dxpy.emulator.execution.launcher", plan_path], home

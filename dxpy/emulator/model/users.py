@@ -1,0 +1,81 @@
+"""Users: ``/user-xxxx/describe`` and the auth server's ``/system/getUserInfo``.
+
+User and org IDs are handles (``user-alice``, ``org-lab``), not the 24-character IDs of
+other entities; ``handle_class`` recognizes them."""
+import re
+
+from ..errors import InvalidInput, ResourceNotFound
+from .describe import select
+from .ids import now_ms
+from .validate import get
+
+_HANDLE_ID = re.compile(r"^(user|org)-([A-Za-z0-9._-]+)$")
+# Fields given only on request (``{"appsInstalled": true}`` or through ``fields``).
+_EXTRA_FIELDS = ("appsInstalled", "subscriptions", "orgs")
+
+
+def handle_class(value):
+    """``"user"`` / ``"org"`` for an ID of that form (``user-alice``), else None."""
+    match = _HANDLE_ID.match(value) if isinstance(value, str) else None
+    return match.group(1) if match else None
+
+
+def new_user(state, user_id, first=None, last=None, email=None):
+    """The stored user *user_id*, created with these names if it is new."""
+    if handle_class(user_id) != "user":
+        raise InvalidInput("%r is not a user ID of the form user-<handle>" % user_id)
+    handle = user_id[len("user-"):]
+    now = now_ms()
+    user = state["users"].setdefault(user_id, {"id": user_id, "created": now})
+    user.setdefault("modified", user["created"])
+    user.setdefault("first", first if first is not None else handle)
+    user.setdefault("middle", "")
+    user.setdefault("last", last if last is not None else "")
+    user.setdefault("email", email if email is not None else handle + "@example.com")
+    return user
+
+
+def _user(req, user_id):
+    user = req.state["users"].get(user_id)
+    if user is None:
+        raise ResourceNotFound("The user %s could not be found" % user_id)
+    return new_user(req.state, user_id)  # fills in fields that older state lacks
+
+
+def _memberships(req, user_id):
+    return dict((org_id, org["members"][user_id]["level"])
+                for org_id, org in sorted(req.state.get("orgs", {}).items()) if user_id in org["members"])
+
+
+def describe_user(req, user_id, payload):
+    """The description of *user_id*: names for anyone; email, billing account, times,
+    installed apps and org memberships for the user themselves."""
+    user = _user(req, user_id)
+    handle = user_id[len("user-"):]
+    full = {"id": user_id, "class": "user", "handle": handle, "first": user["first"],
+            "middle": user["middle"], "last": user["last"],
+            "fullName": " ".join(part for part in (user["first"], user["middle"], user["last"]) if part)}
+    if user_id == req.user:
+        full.update({"email": user["email"], "billTo": user.get("billTo", user_id),
+                     "created": user["created"], "modified": user["modified"],
+                     "appsInstalled": dict(user.get("appsInstalled", {})), "subscriptions": [],
+                     "orgs": _memberships(req, user_id)})
+    extras = [name for name in _EXTRA_FIELDS if not get(payload, name, bool, False)]
+    return select(full, extras, payload)
+
+
+def user_describe(req):
+    return describe_user(req, req.id, req.payload)
+
+
+def get_user_info(req):
+    """What the auth server says about the caller (dxpy's ``user_info()``)."""
+    user = _user(req, req.user)
+    return {"id": req.user, "user_id": req.user, "username": req.user[len("user-"):], "email": user["email"],
+            "first": user["first"], "last": user["last"]}
+
+
+USER_ROUTES = {
+    ("user", "describe"): user_describe,
+    ("system", "getUserInfo"): get_user_info,
+}
