@@ -23,7 +23,20 @@ setup(
     python_requires=">=3.8",
     install_requires=["requests>=2.25"],
     extras_require={"test": ["pytest>=7"]},
-    entry_points={"pytest11": ["dxpy_emulator = dxpy.emulator.pytest_plugin"]},
+    entry_points={
+        "pytest11": ["dxpy_emulator = dxpy.emulator.pytest_plugin"],
+        "console_scripts": [
+            "dx-jobutil-add-output = dxpy.scripts.dx_jobutil_add_output:main",
+            "dx-jobutil-dxlink = dxpy.scripts.dx_jobutil_dxlink:main",
+            "dx-jobutil-new-job = dxpy.scripts.dx_jobutil_new_job:main",
+            "dx-jobutil-parse-link = dxpy.scripts.dx_jobutil_parse_link:main",
+            "dx-jobutil-report-error = dxpy.scripts.dx_jobutil_report_error:main",
+            "dx-jobutil-get-identity-token = dxpy.scripts.dx_jobutil_get_identity_token:main",
+            "dx-download-all-inputs = dxpy.scripts.dx_download_all_inputs:main",
+            "dx-upload-all-outputs = dxpy.scripts.dx_upload_all_outputs:main",
+            "dx-print-bash-vars = dxpy.scripts.dx_print_bash_vars:main",
+        ],
+    },
     classifiers=[
         "Programming Language :: Python :: 3",
         "Programming Language :: Python :: 3 :: Only",

@@ -259,8 +259,16 @@ _LAZY_NAMES = {
     "GREEN": "utils.printing",
     "RED": "utils.printing",
     "WHITE": "utils.printing",
+    "DXLogHandler": "dxlog",
+    "run": "utils.exec_utils",
+    "entry_point": "utils.exec_utils",
 }
-_LAZY_SUBMODULES = ("api", "bindings", "compat", "dxlog", "emulator", "exceptions", "http", "utils")
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def _is_submodule(name):
+    return os.path.exists(os.path.join(_PACKAGE_DIR, name + ".py")) or \
+        os.path.exists(os.path.join(_PACKAGE_DIR, name, "__init__.py"))
 
 
 def __getattr__(name):
@@ -269,12 +277,16 @@ def __getattr__(name):
         value = getattr(module, name)
         globals()[name] = value
         return value
-    if name in _LAZY_SUBMODULES:
-        try:
-            return importlib.import_module("." + name, __name__)
-        except ModuleNotFoundError as e:
-            if e.name != __name__ + "." + name:
-                raise
+    if name.startswith("_"):
+        raise AttributeError("module 'dxpy' has no attribute %r" % (name,))
+    if _is_submodule(name):
+        return importlib.import_module("." + name, __name__)
+    # Everything dxpy.bindings exports (handlers, search, dxlink, ...) is a top-level name, as in dxpy.
+    bindings = importlib.import_module(".bindings", __name__)
+    if name in vars(bindings):
+        value = getattr(bindings, name)
+        globals()[name] = value
+        return value
     raise AttributeError("module 'dxpy' has no attribute %r" % (name,))
 
 

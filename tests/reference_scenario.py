@@ -6,6 +6,9 @@ Run with the interpreter of a virtualenv holding the published dxpy package, wit
     eval "$(python -m dxpy.emulator | head -n 1)"
     /path/to/venv/bin/python tests/reference_scenario.py [--only STEP ...]
 
+The same scenario runs with this repository's dxpy (``--client this``, with the repository
+on PYTHONPATH): both clients must pass it against the emulator.
+
 Each step asserts its outcome and prints ``ok <step>``; the first failure prints its
 traceback and exits 1. Exit 2 means the wrong dxpy was imported (this repository's own).
 """
@@ -37,7 +40,8 @@ class Scenario(object):
     """The steps, in order; each is a method named ``step_<name>``."""
 
     STEPS = ("whoami", "project_describe", "folders", "record_lifecycle", "record_closed",
-             "find_paging", "find_filters", "move_and_folders", "upload_multipart",
+             "find_paging", "find_filters", "find_one", "links_and_handlers", "resolve_paths",
+             "project_lifecycle", "move_and_folders", "upload_multipart",
              "download_md5", "read_range", "not_found", "invalid_input",
              "invalid_state_download", "invalid_authentication")
 
@@ -144,6 +148,80 @@ class Scenario(object):
         assert len(recursive) == 10, recursive
         renamed = self._find(name="renamed", folder="/scenario/a", describe=True)
         assert [r["id"] for r in renamed] == [self.record.get_id()], renamed
+
+    def step_find_one(self):
+        found = dxpy.find_one_data_object(classname="record", project=self.project_id, name="page-03",
+                                          return_handler=True)
+        assert isinstance(found, dxpy.DXRecord) and found.name == "page-03", found
+        assert dxpy.find_one_data_object(name="no-such-record", project=self.project_id, zero_ok=True) is None
+        for query in ({"name": "no-such-record"}, {"name": "page-*", "name_mode": "glob", "more_ok": False}):
+            try:
+                dxpy.find_one_data_object(project=self.project_id, **query)
+            except dx_errors.DXSearchError:
+                continue
+            raise AssertionError("find_one_data_object(%r) did not raise DXSearchError" % (query,))
+        names = [p["describe"]["name"] for p in dxpy.find_projects(level="VIEW", describe=True)]
+        assert dxpy.DXProject(self.project_id).name in names, names
+        resolved = dxpy.resolve_data_objects([{"name": "page-01", "folder": "/scenario/pages"},
+                                              {"name": "nothing-here"}], project=self.project_id)
+        assert len(resolved) == 2 and len(resolved[0]) == 1 and resolved[1] == [], resolved
+
+    def step_links_and_handlers(self):
+        record_id = self.record.get_id()
+        link = dxpy.dxlink(record_id, self.project_id)
+        assert link == {"$dnanexus_link": {"project": self.project_id, "id": record_id}}, link
+        assert dxpy.is_dxlink(link) and not dxpy.is_dxlink({"id": record_id})
+        assert dxpy.get_dxlink_ids(link) == (record_id, self.project_id)
+        assert dxpy.dxlink(self.record) == {"$dnanexus_link": record_id}
+        handler = dxpy.get_handler(link)
+        assert isinstance(handler, dxpy.DXRecord) and handler.get_proj_id() == self.project_id
+        assert isinstance(dxpy.get_handler(self.project_id), dxpy.DXProject)
+        assert dxpy.describe(record_id)["name"] == "renamed"
+        assert dxpy.get_details(record_id) == {"n": 2}
+        for bad in ("foo", "file-" + "B" * 24):
+            try:
+                dxpy.DXRecord(bad)
+            except dx_errors.DXError:
+                continue
+            raise AssertionError("DXRecord(%r) was accepted" % bad)
+
+    def step_resolve_paths(self):
+        from dxpy.utils import resolver
+        name = self.project.describe()["name"]
+        project, folder, entity = resolver.resolve_existing_path(name + ":/scenario/pages/page-02")
+        assert project == self.project_id and folder is None, (project, folder)
+        assert entity["describe"]["name"] == "page-02" and entity["describe"]["folder"] == "/scenario/pages", entity
+        project, folder, entity = resolver.resolve_existing_path(name + ":/scenario/pages", expected="folder")
+        assert (project, folder, entity) == (self.project_id, "/scenario/pages", None), (project, folder, entity)
+        try:
+            resolver.resolve_existing_path(name + ":/scenario/pages/not-there")
+        except resolver.ResolutionError:
+            pass
+        else:
+            raise AssertionError("a missing path resolved")
+
+    def step_project_lifecycle(self):
+        other = dxpy.DXProject()
+        other.new(name="scenario-other", summary="second project", tags=["x"], properties={"k": "v"})
+        other.update(description="described")
+        dxpy.api.project_add_tags(other.get_id(), {"tags": ["y"]})
+        dxpy.api.project_remove_tags(other.get_id(), {"tags": ["x"]})
+        other.set_properties({"k": None, "kind": "scratch"})
+        desc = other.describe(input_params={"properties": True})
+        assert desc["name"] == "scenario-other" and desc["description"] == "described", desc
+        assert desc["tags"] == ["y"] and desc["properties"] == {"kind": "scratch"}, desc
+        self.project.clone(other.get_id(), objects=[self.record.get_id()], destination="/")
+        listing = other.list_folder("/", describe={"fields": {"name": True}})
+        assert [obj["describe"]["name"] for obj in listing["objects"]] == ["renamed"], listing
+        other.remove_objects([self.record.get_id()])
+        assert other.list_folder("/")["objects"] == []
+        other.destroy()
+        try:
+            other.describe()
+        except dx_errors.DXAPIError as e:
+            assert e.name in ("ResourceNotFound", "PermissionDenied"), e.name
+        else:
+            raise AssertionError("a destroyed project can still be described")
 
     def step_move_and_folders(self):
         record_id = self.record.get_id()
@@ -270,9 +348,12 @@ class Scenario(object):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", nargs="+", choices=Scenario.STEPS, help="run just these steps, in order")
+    parser.add_argument("--client", choices=("reference", "this"), default="reference",
+                        help="which dxpy must have been imported: the published one (default) or this repository's")
     args = parser.parse_args(argv)
-    if _is_inside(dxpy.__file__, REPO):
-        print("this repository's dxpy was imported (%s), not the reference client" % dxpy.__file__)
+    if _is_inside(dxpy.__file__, REPO) != (args.client == "this"):
+        wrong = "this repository's dxpy" if args.client == "reference" else "another dxpy"
+        print("%s was imported (%s), not the %s client" % (wrong, dxpy.__file__, args.client))
         return 2
     missing = [name for name in ("DX_APISERVER_HOST", "DX_SECURITY_CONTEXT", "DX_PROJECT_CONTEXT_ID")
                if not os.environ.get(name)]
