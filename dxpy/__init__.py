@@ -279,6 +279,10 @@ def __getattr__(name):
         return value
     if name.startswith("_"):
         raise AttributeError("module 'dxpy' has no attribute %r" % (name,))
+    if name == "logger":  # dxpy's logger; `logging` is only imported when someone asks for it
+        import logging
+        globals()["logger"] = logging.getLogger(__name__)
+        return globals()["logger"]
     if _is_submodule(name):
         return importlib.import_module("." + name, __name__)
     # Everything dxpy.bindings exports (handlers, search, dxlink, ...) is a top-level name, as in dxpy.

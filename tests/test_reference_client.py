@@ -225,24 +225,29 @@ def test_reference_client_scenario(reference_python, emulator, tmp_path):
     assert emulator.stop() == 0, emulator.stderr()
 
 
-# Steps that need this package's file transfers are added once DXFile is complete.
-THIS_CLIENT_STEPS = [step for step in scenario_steps() if step not in (
-    "upload_multipart", "download_md5", "read_range", "invalid_state_download")]
-
-
 def test_this_package_runs_the_scenario(emulator, tmp_path):
-    run_scenario(sys.executable, emulator, tmp_path, steps=THIS_CLIENT_STEPS, client="this")
+    run_scenario(sys.executable, emulator, tmp_path, client="this")
     assert emulator.stop() == 0, emulator.stderr()
 
 
-def test_reference_client_rides_out_faults(reference_python, emulator, tmp_path):
-    rules = [{"route_pattern": "/system/whoami", "status": 503, "retry_after": 1, "times": 2},
-             {"route_pattern": "/upload/*", "action": "drop", "times": 1}]
-    emulator.faults({"add": rules})
-    run_scenario(reference_python, emulator, tmp_path, steps=["whoami", "upload_multipart", "download_md5"])
+FAULTS = [{"route_pattern": "/system/whoami", "status": 503, "retry_after": 1, "times": 2},
+          {"route_pattern": "/upload/*", "action": "drop", "times": 1}]
+
+
+def ride_out_faults(python, emulator, tmp_path, client):
+    emulator.faults({"add": FAULTS})
+    run_scenario(python, emulator, tmp_path, steps=["whoami", "upload_multipart", "download_md5"], client=client)
     hits = [rule["hits"] for rule in emulator.faults({})["rules"]]
     assert hits == [2, 1], hits  # every fault was met, and the client still succeeded
     assert emulator.stop() == 0, emulator.stderr()
+
+
+def test_this_package_rides_out_faults(emulator, tmp_path):
+    ride_out_faults(sys.executable, emulator, tmp_path, "this")
+
+
+def test_reference_client_rides_out_faults(reference_python, emulator, tmp_path):
+    ride_out_faults(reference_python, emulator, tmp_path, "reference")
 
 
 def test_scenario_refuses_this_repositorys_dxpy(tmp_path):

@@ -283,3 +283,14 @@ class DXConfig(MutableMapping):
             for name in self.VAR_NAMES:
                 self[name] = self.defaults.get(name, "")
             self.save()
+
+
+# Helpers dxpy's config module happens to expose; loaded on first use to keep `import dxpy` cheap.
+_BORROWED = {"fill": "dxpy.utils.printing", "format_exception": "dxpy.exceptions", "warn": "dxpy.utils"}
+
+
+def __getattr__(name):
+    if name in _BORROWED:
+        import importlib
+        return getattr(importlib.import_module(_BORROWED[name]), name)
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))
