@@ -14,6 +14,9 @@ from dxpy.bindings.dxproject import DXProject
 from dxpy.bindings.dxworkflow import DXWorkflow, new_dxworkflow
 from dxpy.exceptions import DXAPIError, DXError
 
+# These tests check the API bookkeeping of runs: the emulator leaves every job idle.
+pytestmark = pytest.mark.dx_emulator(run_jobs=False)
+
 CODE = "import dxpy\n\n@dxpy.entry_point('main')\ndef main(x=0):\n    return {'y': x}\n"
 INPUT_SPEC = [{"name": "x", "class": "int", "optional": True}]
 OUTPUT_SPEC = [{"name": "y", "class": "int"}]

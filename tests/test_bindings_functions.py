@@ -79,7 +79,8 @@ def test_get_dxlink_ids():
     assert fn.get_dxlink_ids({"$dnanexus_link": {"job": oid("job"), "field": "out"}}) == (oid("job"), "out")
 
 
-@pytest.mark.parametrize("bad", [oid("file"), {"$dnanexus_link": 3}, {"x": 1}, None])
+@pytest.mark.parametrize("bad", [oid("file"), {"$dnanexus_link": 3}, {"x": 1}, None,
+                                 {"$dnanexus_link": {"job": oid("job")}}, {"$dnanexus_link": {"field": "out"}}])
 def test_get_dxlink_ids_wrong_input(bad):
     with pytest.raises(DXError, match="Invalid link"):
         fn.get_dxlink_ids(bad)
@@ -87,16 +88,15 @@ def test_get_dxlink_ids_wrong_input(bad):
 
 # get_handler
 
-@pytest.mark.parametrize("klass, module, class_name", [
-    ("record", "dxrecord", "DXRecord"),
-    ("file", "dxfile", "DXFile"),
-    ("database", "dxdatabase", "DXDatabase"),
-    ("applet", "dxapplet", "DXApplet"),
-    ("workflow", "dxworkflow", "DXWorkflow"),
+@pytest.mark.parametrize("klass, class_name", [
+    ("record", "DXRecord"),
+    ("file", "DXFile"),
+    ("database", "DXDatabase"),
+    ("applet", "DXApplet"),
+    ("workflow", "DXWorkflow"),
 ])
-def test_get_handler_data_objects(klass, module, class_name):
-    import importlib
-    cls = getattr(importlib.import_module("dxpy.bindings." + module), class_name)
+def test_get_handler_data_objects(klass, class_name):
+    cls = getattr(dxpy.bindings, class_name)
     handler = fn.get_handler(oid(klass), project=oid("project"))
     assert type(handler) is cls
     assert handler.get_id() == oid(klass)
@@ -115,15 +115,14 @@ def test_get_handler_without_project_uses_the_workspace(monkeypatch):
     assert handler.get_proj_id() == oid("container")
 
 
-@pytest.mark.parametrize("klass, module, class_name", [
-    ("project", "dxproject", "DXProject"),
-    ("container", "dxproject", "DXContainer"),
-    ("job", "dxjob", "DXJob"),
-    ("analysis", "dxanalysis", "DXAnalysis"),
+@pytest.mark.parametrize("klass, class_name", [
+    ("project", "DXProject"),
+    ("container", "DXContainer"),
+    ("job", "DXJob"),
+    ("analysis", "DXAnalysis"),
 ])
-def test_get_handler_projectless(klass, module, class_name):
-    import importlib
-    cls = getattr(importlib.import_module("dxpy.bindings." + module), class_name)
+def test_get_handler_projectless(klass, class_name):
+    cls = getattr(dxpy.bindings, class_name)
     # the project argument is ignored for handlers that live in no project
     for value in (oid(klass), {"$dnanexus_link": oid(klass)}):
         handler = fn.get_handler(value, project=oid("project"))
@@ -131,13 +130,12 @@ def test_get_handler_projectless(klass, module, class_name):
         assert handler.get_id() == oid(klass)
 
 
-@pytest.mark.parametrize("klass, module, class_name", [
-    ("app", "dxapp", "DXApp"),
-    ("globalworkflow", "dxglobalworkflow", "DXGlobalWorkflow"),
+@pytest.mark.parametrize("klass, class_name", [
+    ("app", "DXApp"),
+    ("globalworkflow", "DXGlobalWorkflow"),
 ])
-def test_get_handler_global_executables(klass, module, class_name):
-    import importlib
-    cls = getattr(importlib.import_module("dxpy.bindings." + module), class_name)
+def test_get_handler_global_executables(klass, class_name):
+    cls = getattr(dxpy.bindings, class_name)
     by_id = fn.get_handler(oid(klass))
     assert type(by_id) is cls and by_id.get_id() == oid(klass)
     by_name = fn.get_handler(klass + "-bwa_mem")

@@ -15,6 +15,9 @@ from dxpy.bindings.dxjob import DXJob, SystemRequirementsDict, new_dxjob
 from dxpy.bindings.dxworkflow import new_dxworkflow
 from dxpy.exceptions import DXAPIError, DXError, DXJobFailureError
 
+# These tests check the API bookkeeping of runs: the emulator leaves every job idle.
+pytestmark = pytest.mark.dx_emulator(run_jobs=False)
+
 CODE = "import dxpy\n\n@dxpy.entry_point('main')\ndef main():\n    return {}\n"
 JOB_ID = "job-" + "J" * 24
 OTHER_JOB = "job-" + "K" * 24

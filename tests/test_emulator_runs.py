@@ -5,6 +5,9 @@ import dxpy
 from dxpy.emulator.model import jobs as jobs_model
 from emulator_model_helpers import fails, make_platform
 
+# These tests check the API bookkeeping of runs: the emulator leaves every job idle.
+pytestmark = pytest.mark.dx_emulator(run_jobs=False)
+
 RUN_SPEC = {"interpreter": "python3", "code": "print('hi')",
             "systemRequirements": {"*": {"instanceType": "mem1_ssd1_x2"}}}
 IN_SPEC = [{"name": "n", "class": "int"}, {"name": "s", "class": "string", "default": "x"},

@@ -2,6 +2,7 @@
 resolving job-based references between local jobs (and to platform jobs of the emulator)."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -348,3 +349,51 @@ def test_unreadable_job_output_fails_the_run(tmp_path):
     '''))
     with pytest.raises(DXJobFailureError, match="Could not load output of .*localjob-0:main"):
         lx.run_locally(str(code), {}, job_homedirs=str(tmp_path / "jobs"))
+
+
+# ----------------------------------------------------------------------------- python my_applet.py
+
+def run_app_directly(app, workdir, env, job_input):
+    """``python app.py`` in *workdir* holding job_input.json: dxpy.run()'s local debug harness."""
+    workdir.mkdir()
+    (workdir / "job_input.json").write_text(json.dumps(job_input))
+    return subprocess.run([sys.executable, str(app)], cwd=str(workdir), env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, universal_newlines=True, timeout=300)
+
+
+def test_running_the_app_file_runs_its_subjobs_locally(dx_emulator, app, tmp_path):
+    # The main input may refer to a platform job's output too: it is resolved before main runs.
+    producer = add_platform_job(dx_emulator, state="done", output={"n": 3})
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    proc = run_app_directly(app, tmp_path / "work", job_env(dx_emulator, TMPDIR=str(scratch)),
+                            {"n": jbor(producer, "n"), "label": "direct"})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    output = read_json(tmp_path / "work" / "job_output.json")
+    record_id = output["record"]["$dnanexus_link"]
+    assert output == {"total": 5, "record": {"$dnanexus_link": record_id}, "last_pair_second": 4, "n": 3}
+    assert dxpy.api.record_describe(record_id, {"details": True})["details"] == {"sum": 5}
+    assert "Invoking main with {'n': 3, 'label': 'direct'}" in proc.stdout
+    assert "square 2 (localjob-2:square)" in proc.stdout
+    assert os.listdir(str(scratch)) == []  # the temporary run directory is gone after a successful run
+
+
+def test_running_the_app_file_reports_a_failed_subjob(app, tmp_path):
+    proc = run_app_directly(app, tmp_path / "work", job_env(DX_TEST_FUNCTION="fails_in_subjob"), {})
+    assert proc.returncode != 0
+    assert "DXJobFailureError" in proc.stderr and "localjob-0:raise_error" in proc.stderr
+    # The run directory is kept for the failed job's files to be looked at.
+    kept = proc.stderr.split("Local job workspaces can be found in: ", 1)[1].split()[0]
+    assert os.path.isfile(os.path.join(kept, "localjob-0", "job_input.json"))
+    shutil.rmtree(kept)
+    assert not (tmp_path / "work" / "job_output.json").exists()
+
+
+def test_running_the_app_file_inside_a_local_run_keeps_dxpy_behaviour(app, tmp_path, harness):
+    # With DX_TEST_JOB_HOMEDIRS set, new_dxjob queues into that run and nothing is run here.
+    proc = run_app_directly(app, tmp_path / "work", job_env(**{k: os.environ[k] for k in (
+        "DX_TEST_JOB_HOMEDIRS", "DX_TEST_CODE_PATH", "DX_FS_ROOT")}), {"n": 2, "label": "queued"})
+    assert proc.returncode == 0, proc.stderr
+    output = read_json(tmp_path / "work" / "job_output.json")
+    assert output["total"] == jbor("localjob-2", "sum")
+    assert [entry["function"] for entry in read_json(harness / "job_queue.json")] == ["square", "square", "total"]

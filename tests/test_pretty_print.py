@@ -77,20 +77,6 @@ GOLDEN = {
         '    │   └── deep\n'
         '    └── c2'
     ),
-    'tree root': (
-        'ROOT\n'
-        '├── a\n'
-        '│   ├── a1\n'
-        '│   └── a2\n'
-        '│       second line\n'
-        '│       └── x\n'
-        '├── b\n'
-        '└── c\n'
-        '    c-more\n'
-        '    ├── c1\n'
-        '    │   └── deep\n'
-        '    └── c2'
-    ),
     'tree empty': '',
     'tree single': (
         'r\n'
@@ -202,152 +188,6 @@ GOLDEN = {
         '│4│\n'
         '└─┴─┴─┘'
     ),
-    'flatten a': (
-        '{\n'
-        '    "a": [1, 2, 3],\n'
-        '    "b": {\n'
-        '        "a": ["x", "y"]\n'
-        '    },\n'
-        '    "c": [],\n'
-        '    "d": [\n'
-        '        {\n'
-        '            "e": 1\n'
-        '        },\n'
-        '        {\n'
-        '            "f": 2\n'
-        '        }\n'
-        '    ],\n'
-        '    "aa": [\n'
-        '        4\n'
-        '    ]\n'
-        '}'
-    ),
-    'flatten empty': (
-        '{\n'
-        '    "a": [\n'
-        '        1,\n'
-        '        2,\n'
-        '        3\n'
-        '    ],\n'
-        '    "b": {\n'
-        '        "a": [\n'
-        '            "x",\n'
-        '            "y"\n'
-        '        ]\n'
-        '    },\n'
-        '    "c": [], "d": [\n'
-        '        {\n'
-        '            "e": 1\n'
-        '        },\n'
-        '        {\n'
-        '            "f": 2\n'
-        '        }\n'
-        '    ],\n'
-        '    "aa": [\n'
-        '        4\n'
-        '    ]\n'
-        '}'
-    ),
-    'flatten objects': (
-        '{\n'
-        '    "a": [\n'
-        '        1,\n'
-        '        2,\n'
-        '        3\n'
-        '    ],\n'
-        '    "b": {\n'
-        '        "a": [\n'
-        '            "x",\n'
-        '            "y"\n'
-        '        ]\n'
-        '    },\n'
-        '    "c": [],\n'
-        '    "d": [{\n'
-        '            "e": 1\n'
-        '        },\n'
-        '        {\n'
-        '            "f": 2\n'
-        '        }\n'
-        '    ],\n'
-        '    "aa": [\n'
-        '        4\n'
-        '    ]\n'
-        '}'
-    ),
-    'flatten prefix name': (
-        '{\n'
-        '    "a": [\n'
-        '        1,\n'
-        '        2,\n'
-        '        3\n'
-        '    ],\n'
-        '    "b": {\n'
-        '        "a": [\n'
-        '            "x",\n'
-        '            "y"\n'
-        '        ]\n'
-        '    },\n'
-        '    "c": [],\n'
-        '    "d": [\n'
-        '        {\n'
-        '            "e": 1\n'
-        '        },\n'
-        '        {\n'
-        '            "f": 2\n'
-        '        }\n'
-        '    ],\n'
-        '    "aa": [4]\n'
-        '}'
-    ),
-    'flatten absent': (
-        '{\n'
-        '    "a": [\n'
-        '        1,\n'
-        '        2,\n'
-        '        3\n'
-        '    ],\n'
-        '    "b": {\n'
-        '        "a": [\n'
-        '            "x",\n'
-        '            "y"\n'
-        '        ]\n'
-        '    },\n'
-        '    "c": [],\n'
-        '    "d": [\n'
-        '        {\n'
-        '            "e": 1\n'
-        '        },\n'
-        '        {\n'
-        '            "f": 2\n'
-        '        }\n'
-        '    ],\n'
-        '    "aa": [\n'
-        '        4\n'
-        '    ]\n'
-        '}'
-    ),
-    'flatten crlf': (
-        '{\r\n'
-        '    "a": [1, 2, 3\r'
-        '],\r\n'
-        '    "b": {\r\n'
-        '        "a": ["x", "y"\r'
-        ']\r\n'
-        '    },\r\n'
-        '    "c": [],\r\n'
-        '    "d": [\r\n'
-        '        {\r\n'
-        '            "e": 1\r\n'
-        '        },\r\n'
-        '        {\r\n'
-        '            "f": 2\r\n'
-        '        }\r\n'
-        '    ],\r\n'
-        '    "aa": [\r\n'
-        '        4\r\n'
-        '    ]\r\n'
-        '}'
-    ),
     'td 0': '0 miliseconds',
     'td 0 seconds': '0 seconds',
     'td 1': '1 miliseconds',
@@ -363,6 +203,21 @@ GOLDEN = {
     'td 60 singular': '1 minute',
     'td float': '1.5 miliseconds',
 }
+
+GOLDEN['tree root'] = 'ROOT\n' + GOLDEN['tree']  # the root is a line of its own above the tree
+
+# flatten_json_array puts the named arrays of NESTED_JSON on one line and leaves the rest as it was.
+_FLAT_A = (NESTED_JSON.replace('"a": [\n        1,\n        2,\n        3\n    ]', '"a": [1, 2, 3]')
+           .replace('"a": [\n            "x",\n            "y"\n        ]', '"a": ["x", "y"]'))
+GOLDEN.update({
+    'flatten a': _FLAT_A,
+    'flatten empty': NESTED_JSON.replace('"c": [],\n    "d"', '"c": [], "d"'),
+    'flatten objects': NESTED_JSON.replace('"d": [\n        {', '"d": [{'),
+    'flatten prefix name': NESTED_JSON.replace('"aa": [\n        4\n    ]', '"aa": [4]'),
+    'flatten absent': NESTED_JSON,
+    # With CRLF line ends, dx keeps the CR of the last element's line in front of the "]".
+    'flatten crlf': _FLAT_A.replace("\n", "\r\n").replace('3]', '3\r]').replace('"y"]', '"y"\r]'),
+})
 
 
 @pytest.fixture

@@ -2,8 +2,9 @@
 
 :class:`DXObject` is the base of every handler; :class:`DXDataObject` is the base of the
 handlers for data objects (records, files, databases, applets, workflows), which live in a
-project. Subclasses name their API routes as class attributes (``_describe``, ``_rename``,
-...) and the shared methods here call them.
+project. A handler's API routes are the ``dxpy.api`` wrappers named after its class
+(``record_describe`` for ``_class = "record"``): see :meth:`DXObject._route` and
+``DXDataObject._ROUTES``.
 """
 import copy
 import importlib
@@ -115,6 +116,28 @@ class DXObject(object):
         """Return the ID of the object the handler is associated with."""
         return self._dxid
 
+    # Prefix of this handler's dxpy.api wrappers when it differs from _class.
+    _api_prefix = None
+
+    def _route(self, method):
+        """The ``dxpy.api`` wrapper of ``/<class>-xxxx/<method>`` (looked up on each call, so
+        that a patched wrapper is used)."""
+        return getattr(dxpy.api, (self._api_prefix or self._class) + "_" + method)
+
+
+def _poll_with_backoff(is_done, timeout, timeout_message):
+    """Call *is_done* until it returns True, sleeping 1, 2, 4, ... 128 s in between;
+    DXError(*timeout_message*) once *timeout* seconds have been slept."""
+    elapsed = 0
+    attempt = 0
+    while not is_done():
+        if elapsed >= timeout or elapsed < 0:
+            raise DXError(timeout_message)
+        wait = min(2 ** 7, 2 ** attempt)
+        time.sleep(wait)
+        attempt += 1
+        elapsed += wait
+
 
 class DXDataObject(DXObject):
     """Base of the handlers for data objects, which live in a project.
@@ -125,6 +148,21 @@ class DXDataObject(DXObject):
     ``folder``, ``types``, ``state``, ``hidden``, ``links``, ``sponsored``, ``tags``,
     ``created``, ``modified``, ``createdBy``.
     """
+
+    # The per-class API routes the shared methods call, as ``self._<route>``. Each subclass
+    # gets them from dxpy.api by its _class unless it defines its own (applets lack some).
+    _ROUTES = ("describe", "add_types", "remove_types", "get_details", "set_details", "set_visibility", "rename",
+               "set_properties", "add_tags", "remove_tags", "close", "list_projects")
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        klass = cls.__dict__.get("_class")
+        if klass is None:
+            return
+        for route in cls._ROUTES:
+            wrapper = getattr(dxpy.api, klass + "_" + route, None)
+            if "_" + route not in cls.__dict__ and wrapper is not None:
+                setattr(cls, "_" + route, staticmethod(wrapper))
 
     def __init__(self, dxid=None, project=None):
         if not hasattr(type(self), "_class"):
@@ -292,40 +330,24 @@ class DXDataObject(DXObject):
         return self.describe(fields={"state"}, **kwargs)["state"]
 
     def _wait_on_close(self, timeout=3600 * 24 * 1, **kwargs):
-        # Poll with exponential back-off (1, 2, 4, ... 128 s) until closed.
-        elapsed = 0
-        attempt = 0
-        while True:
+        def closed():
             state = self._get_state(**kwargs)
-            if state == "closed":
-                return
-            if state != "closing":
+            if state not in ("closed", "closing"):
                 raise DXError("Unexpected state while waiting for %s to close: %s" % (self._dxid, state))
-            if elapsed >= timeout or elapsed < 0:
-                raise DXError("Reached timeout while waiting for %s to close" % self._dxid)
-            wait = min(2 ** 7, 2 ** attempt)
-            time.sleep(wait)
-            attempt += 1
-            elapsed += wait
+            return state == "closed"
+        _poll_with_backoff(closed, timeout, "Reached timeout while waiting for %s to close" % self._dxid)
 
     def _wait_until_parts_uploaded(self, timeout=255, **kwargs):
-        # Poll until every uploaded part is reported complete (or the object is closed).
         describe_input = {"fields": {"parts": True, "state": True}}
         if self._proj is not None:
             describe_input["project"] = self._proj
-        elapsed = 0
-        attempt = 0
-        while True:
+
+        def uploaded():
             desc = self._describe(self._dxid, describe_input, **kwargs)
             parts = desc.get("parts") or {}
-            if desc["state"] == "closed" or all(p.get("state", "complete") == "complete" for p in parts.values()):
-                return
-            if elapsed >= timeout or elapsed < 0:
-                raise DXError("Reached timeout while waiting for parts of the file (%s) to be uploaded" % self._dxid)
-            wait = min(2 ** 7, 2 ** attempt)
-            time.sleep(wait)
-            attempt += 1
-            elapsed += wait
+            return desc["state"] == "closed" or all(p.get("state", "complete") == "complete" for p in parts.values())
+        _poll_with_backoff(uploaded, timeout,
+                           "Reached timeout while waiting for parts of the file (%s) to be uploaded" % self._dxid)
 
 
 def _reexport(module_name):

@@ -20,40 +20,12 @@ _app_cleanup_keys = ["name", "title", "summary", "dxapi", "openSource", "version
                      "authorizedUsers"]
 
 
-def _set_named_id(handler, dxid, name, alias, label):
-    """Point an app or global workflow *handler* at *dxid*, or at *name* with *alias*
-    (default "default"). *label* names the kind in error messages."""
-    handler._dxid = handler._name = handler._alias = None
-    if dxid is not None:
-        if name is not None or alias is not None:
-            raise DXError("Did not expect name or alias to be given if dxid is given")
-        verify_string_dxid(dxid, handler._class)
-        handler._dxid = dxid
-    elif name is not None:
-        if not isinstance(name, basestring) or not name:
-            raise DXError("%s name needs to be a non-empty string: %r" % (label, name))
-        if alias is not None and (not isinstance(alias, basestring) or not alias):
-            raise DXError("%s alias needs to be a non-empty string: %r" % (label, alias))
-        handler._name = name
-        handler._alias = "default" if alias is None else alias
-    elif alias is not None:
-        raise DXError("%s alias %r given without a name" % (label, alias))
+class _GlobalExecutable(DXObject, DXExecutable):
+    """What apps and global workflows share: they live in the global namespace, named by ID
+    or by name plus a version or tag (*alias*), and their API wrappers take that pair."""
 
-
-def _named_target(handler, action):
-    """(ID or ``<class>-<name>``, alias or None): the first arguments of the API wrappers."""
-    if handler._dxid is not None:
-        return handler._dxid, None
-    if handler._name is not None:
-        return handler._class + "-" + handler._name, handler._alias
-    raise DXError("%s.%s: the handler has neither an ID nor a name" % (type(handler).__name__, action))
-
-
-class DXApp(DXObject, DXExecutable):
-    """Handler for an app, by ID (``DXApp("app-xxxx")``) or by name and version or tag
-    (``DXApp(name="bwa", alias="1.0.0")``)."""
-
-    _class = "app"
+    _label = None  # the kind, as error messages name it
+    _execution_class = None  # handler class of what run() starts
 
     def __init__(self, dxid=None, name=None, alias=None):
         DXObject.__init__(self)
@@ -62,21 +34,69 @@ class DXApp(DXObject, DXExecutable):
             self.set_id(dxid=dxid, name=name, alias=alias)
 
     def set_id(self, dxid=None, name=None, alias=None):
-        """Point the handler at app *dxid*, or at app *name* with version or tag *alias*
-        (default "default"). Giving *dxid* together with a name or alias is an error."""
-        _set_named_id(self, dxid, name, alias, "App")
+        """Point the handler at *dxid*, or at *name* with version or tag *alias* (default
+        "default"). Giving *dxid* together with a name or alias is an error."""
+        self._dxid = self._name = self._alias = None
+        if dxid is not None:
+            if name is not None or alias is not None:
+                raise DXError("Did not expect name or alias to be given if dxid is given")
+            verify_string_dxid(dxid, self._class)
+            self._dxid = dxid
+        elif name is not None:
+            if not isinstance(name, basestring) or not name:
+                raise DXError("%s name needs to be a non-empty string: %r" % (self._label, name))
+            if alias is not None and (not isinstance(alias, basestring) or not alias):
+                raise DXError("%s alias needs to be a non-empty string: %r" % (self._label, alias))
+            self._name = name
+            self._alias = "default" if alias is None else alias
+        elif alias is not None:
+            raise DXError("%s alias %r given without a name" % (self._label, alias))
 
     def get_id(self):
-        """The app ID, or ``app-<name>/<alias>`` for a handler made from a name (None if unset)."""
+        """The ID, or ``<class>-<name>/<alias>`` for a handler made from a name (None if unset)."""
         if self._dxid is not None:
             return self._dxid
         if self._name is None:
             return None
-        return "app-%s/%s" % (self._name, self._alias)
+        return "%s-%s/%s" % (self._class, self._name, self._alias)
 
-    def _call(self, wrapper, action, **kwargs):
-        target, alias = _named_target(self, action)
-        return wrapper(target, alias=alias, **kwargs)
+    def _call(self, method, **kwargs):
+        """Call the API wrapper of *method* with the ID, or the name and alias."""
+        if self._dxid is not None:
+            target, alias = self._dxid, None
+        elif self._name is not None:
+            target, alias = self._class + "-" + self._name, self._alias
+        else:
+            raise DXError("%s.%s: the handler has neither an ID nor a name" % (type(self).__name__, method))
+        return self._route(method)(target, alias=alias, **kwargs)
+
+    def describe(self, fields=None, **kwargs):
+        """Describe this version; *fields* (dict of name -> True) limits the output."""
+        describe_input = {}
+        if fields:
+            describe_input["fields"] = fields
+        self._desc = self._call("describe", input_params=describe_input, **kwargs)
+        return self._desc
+
+    def publish(self, **kwargs):
+        """Publish this version, making it visible to its authorized users."""
+        return self._call("publish", **kwargs)
+
+    def _run_impl(self, run_input, **kwargs):
+        return self._execution_class(self._call("run", input_params=run_input, **kwargs)["id"])
+
+
+class DXApp(_GlobalExecutable):
+    """Handler for an app, by ID (``DXApp("app-xxxx")``) or by name and version or tag
+    (``DXApp(name="bwa", alias="1.0.0")``)."""
+
+    _class = "app"
+    _label = "App"
+    _execution_class = DXJob
+    _required_keys = _app_required_keys
+    _optional_keys = _app_optional_keys
+    _describe_output_keys = _app_describe_output_keys
+    _cleanup_keys = _app_cleanup_keys
 
     def new(self, **kwargs):
         """Create an app version from *applet* (an applet ID) or *initializeFrom* (an
@@ -101,14 +121,6 @@ class DXApp(DXObject, DXExecutable):
         resp = dxpy.api.app_new(dx_hash, **kwargs)
         self.set_id(dxid=resp["id"])
 
-    def describe(self, fields=None, **kwargs):
-        """Describe the app; *fields* (dict of name -> True) limits the output."""
-        describe_input = {}
-        if fields:
-            describe_input["fields"] = fields
-        self._desc = self._call(dxpy.api.app_describe, "describe", input_params=describe_input, **kwargs)
-        return self._desc
-
     def update(self, **kwargs):
         """Update an unpublished app version: *applet*, *billing*, *access*, *resources*,
         *details*. Other kwargs go to the API call."""
@@ -116,11 +128,11 @@ class DXApp(DXObject, DXExecutable):
         for field in ("applet", "billing", "access", "resources", "details"):
             if field in kwargs:
                 updates[field] = kwargs.pop(field)
-        self._call(dxpy.api.app_update, "update", input_params=updates, **kwargs)
+        self._call("update", input_params=updates, **kwargs)
 
     def add_tags(self, tags, **kwargs):
         """Add the tags (version aliases) *tags* to this app version."""
-        return self._call(dxpy.api.app_add_tags, "add_tags", input_params={"tags": tags}, **kwargs)
+        return self._call("add_tags", input_params={"tags": tags}, **kwargs)
 
     def addTags(self, tags, **kwargs):
         """Deprecated name of :meth:`add_tags`."""
@@ -128,7 +140,7 @@ class DXApp(DXObject, DXExecutable):
 
     def remove_tags(self, tags, **kwargs):
         """Remove the tags (version aliases) *tags* from this app version."""
-        return self._call(dxpy.api.app_remove_tags, "remove_tags", input_params={"tags": tags}, **kwargs)
+        return self._call("remove_tags", input_params={"tags": tags}, **kwargs)
 
     def removeTags(self, tags, **kwargs):
         """Deprecated name of :meth:`remove_tags`."""
@@ -136,41 +148,22 @@ class DXApp(DXObject, DXExecutable):
 
     def install(self, **kwargs):
         """Install the app in the current user's account."""
-        return self._call(dxpy.api.app_install, "install", **kwargs)
+        return self._call("install", **kwargs)
 
     def uninstall(self, **kwargs):
         """Uninstall the app from the current user's account."""
-        return self._call(dxpy.api.app_uninstall, "uninstall", **kwargs)
+        return self._call("uninstall", **kwargs)
 
     def get(self, **kwargs):
         """Return the full specification of the app (``/app-xxxx/get``)."""
-        return self._call(dxpy.api.app_get, "get", **kwargs)
-
-    def publish(self, **kwargs):
-        """Publish this app version, making it visible to its authorized users."""
-        return self._call(dxpy.api.app_publish, "publish", **kwargs)
+        return self._call("get", **kwargs)
 
     def delete(self, **kwargs):
         """Delete this app version."""
-        return self._call(dxpy.api.app_delete, "delete", **kwargs)
-
-    def _run_impl(self, run_input, **kwargs):
-        return DXJob(self._call(dxpy.api.app_run, "run", input_params=run_input, **kwargs)["id"])
+        return self._call("delete", **kwargs)
 
     def _get_run_input(self, executable_input, **kwargs):
         return DXExecutable._get_run_input_fields_for_applet(executable_input, **kwargs)
-
-    def _get_required_keys(self):
-        return _app_required_keys
-
-    def _get_optional_keys(self):
-        return _app_optional_keys
-
-    def _get_describe_output_keys(self):
-        return _app_describe_output_keys
-
-    def _get_cleanup_keys(self):
-        return _app_cleanup_keys
 
     def run(self, app_input, *args, **kwargs):
         """Run the app's "main" entry point with *app_input*; returns a :class:`DXJob`.

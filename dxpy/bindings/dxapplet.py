@@ -10,7 +10,7 @@ from ..compat import basestring  # noqa: F401  (a public name of this module in 
 from ..exceptions import DXError
 from ..utils import merge
 from ..utils.resolver import is_project_id
-from .dxjob import DXJob, SystemRequirementsDict, _depends_on_ids, _system_requirements  # noqa: F401
+from .dxjob import DXJob, SystemRequirementsDict, _add_system_requirements, _depends_on_ids  # noqa: F401
 
 # run() options that only workflows understand.
 _WORKFLOW_ONLY_OPTIONS = ("stage_instance_types", "stage_folders", "rerun_stages", "ignore_reuse_stages")
@@ -55,14 +55,9 @@ class DXExecutable(object):
             if kwargs.get(option) is not None:
                 run_input[option] = kwargs[option]
 
-        requirements = _system_requirements(kwargs.get("instance_type"), kwargs.get("cluster_spec"),
-                                            kwargs.get("fpga_driver"), kwargs.get("nvidia_driver"))
-        if requirements is not None:
-            run_input["systemRequirements"] = requirements
-        if kwargs.get("system_requirements") is not None:
-            run_input["systemRequirements"] = kwargs["system_requirements"]
-        if kwargs.get("system_requirements_by_executable") is not None:
-            run_input["systemRequirementsByExecutable"] = kwargs["system_requirements_by_executable"]
+        _add_system_requirements(run_input, kwargs.get("instance_type"), kwargs.get("cluster_spec"),
+                                 kwargs.get("fpga_driver"), kwargs.get("nvidia_driver"),
+                                 kwargs.get("system_requirements"), kwargs.get("system_requirements_by_executable"))
         if kwargs.get("depends_on") is not None:
             run_input["dependsOn"] = _depends_on_ids(kwargs["depends_on"])
 
@@ -109,18 +104,25 @@ class DXExecutable(object):
     def _run_impl(self, run_input, **kwargs):
         raise NotImplementedError("%s does not define _run_impl" % type(self).__name__)
 
-    # Field lists used when an executable is dumped back to source (``dx get``).
+    # Field lists used when an executable is dumped back to source (``dx get``): each
+    # subclass sets _required_keys, _optional_keys, _describe_output_keys, _cleanup_keys.
+    def _keys(self, kind):
+        keys = getattr(type(self), "_%s_keys" % kind, None)
+        if keys is None:
+            raise NotImplementedError("%s does not define _%s_keys" % (type(self).__name__, kind))
+        return keys
+
     def _get_required_keys(self):
-        raise NotImplementedError("%s does not define _get_required_keys" % type(self).__name__)
+        return self._keys("required")
 
     def _get_optional_keys(self):
-        raise NotImplementedError("%s does not define _get_optional_keys" % type(self).__name__)
+        return self._keys("optional")
 
     def _get_describe_output_keys(self):
-        raise NotImplementedError("%s does not define _get_describe_output_keys" % type(self).__name__)
+        return self._keys("describe_output")
 
     def _get_cleanup_keys(self):
-        raise NotImplementedError("%s does not define _get_cleanup_keys" % type(self).__name__)
+        return self._keys("cleanup")
 
     def run(self, executable_input, project=None, folder=None, name=None, tags=None, properties=None, details=None,
             instance_type=None, stage_instance_types=None, stage_folders=None, rerun_stages=None, cluster_spec=None,
@@ -183,19 +185,17 @@ class DXApplet(DXDataObject, DXExecutable):
     visibility or settable details."""
 
     _class = "applet"
+    _required_keys = _applet_required_keys
+    _optional_keys = _applet_optional_keys
+    _describe_output_keys = _applet_describe_output_keys
+    _cleanup_keys = _applet_cleanup_keys
 
-    _describe = staticmethod(dxpy.api.applet_describe)
+    # Routes applets do not have (the others come from dxpy.api by _class).
     _add_types = staticmethod(_unsupported("/applet-xxxx/addTypes"))
     _remove_types = staticmethod(_unsupported("/applet-xxxx/removeTypes"))
-    _get_details = staticmethod(dxpy.api.applet_get_details)
     _set_details = staticmethod(_unsupported("/applet-xxxx/setDetails"))
     _set_visibility = staticmethod(_unsupported("/applet-xxxx/setVisibility"))
-    _rename = staticmethod(dxpy.api.applet_rename)
-    _set_properties = staticmethod(dxpy.api.applet_set_properties)
-    _add_tags = staticmethod(dxpy.api.applet_add_tags)
-    _remove_tags = staticmethod(dxpy.api.applet_remove_tags)
     _close = staticmethod(_unsupported("/applet-xxxx/close"))
-    _list_projects = staticmethod(dxpy.api.applet_list_projects)
 
     def _new(self, dx_hash, **kwargs):
         """Create the applet: *runSpec* and *dxapi* are required; *inputSpec*,
@@ -221,18 +221,6 @@ class DXApplet(DXDataObject, DXExecutable):
 
     def _get_run_input(self, executable_input, **kwargs):
         return DXExecutable._get_run_input_fields_for_applet(executable_input, **kwargs)
-
-    def _get_required_keys(self):
-        return _applet_required_keys
-
-    def _get_optional_keys(self):
-        return _applet_optional_keys
-
-    def _get_describe_output_keys(self):
-        return _applet_describe_output_keys
-
-    def _get_cleanup_keys(self):
-        return _applet_cleanup_keys
 
     def run(self, applet_input, *args, **kwargs):
         """Run the applet's "main" entry point with *applet_input*; returns a

@@ -34,19 +34,6 @@ class DXDatabase(DXDataObject):
 
     _class = "database"
 
-    _describe = staticmethod(dxpy.api.database_describe)
-    _add_types = staticmethod(dxpy.api.database_add_types)
-    _remove_types = staticmethod(dxpy.api.database_remove_types)
-    _get_details = staticmethod(dxpy.api.database_get_details)
-    _set_details = staticmethod(dxpy.api.database_set_details)
-    _set_visibility = staticmethod(dxpy.api.database_set_visibility)
-    _rename = staticmethod(dxpy.api.database_rename)
-    _set_properties = staticmethod(dxpy.api.database_set_properties)
-    _add_tags = staticmethod(dxpy.api.database_add_tags)
-    _remove_tags = staticmethod(dxpy.api.database_remove_tags)
-    _close = staticmethod(dxpy.api.database_close)
-    _list_projects = staticmethod(dxpy.api.database_list_projects)
-
     _http_threadpool_size = DXFILE_HTTP_THREADS
 
     # Passed as *project* to say "bill no particular project".

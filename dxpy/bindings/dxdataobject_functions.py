@@ -7,6 +7,7 @@ import re
 import dxpy
 
 from . import DXDataObject  # noqa: F401  (dxpy exposes it here)
+from . import _link_ids
 from . import __dict__ as all_bindings  # noqa: F401  (dxpy exposes the bindings namespace under this name)
 from ..compat import basestring
 from ..exceptions import DXError
@@ -70,14 +71,10 @@ def is_dxlink(x):
 def get_dxlink_ids(link):
     """``(object ID, project ID or None)`` for a link to a data object, ``(job ID, field)``
     for a job-based object reference. DXError for anything else."""
-    if not is_dxlink(link):
+    ids = _link_ids(link)
+    if ids is None:
         raise DXError("Invalid link: %r" % (link,))
-    target = link["$dnanexus_link"]
-    if isinstance(target, basestring):
-        return target, None
-    if "id" in target:
-        return target["id"], target.get("project")
-    return target["job"], target["field"]
+    return ids
 
 
 def _handler_class(id_class):

@@ -4,47 +4,35 @@ A global workflow holds, per region, an underlying :class:`DXWorkflow` with the 
 inputs; running it in a project runs the workflow of the project's region.
 """
 import dxpy
-from . import DXObject, verify_string_dxid  # noqa: F401  (verify_string_dxid: a public name here in dxpy)
+from . import DXObject, verify_string_dxid  # noqa: F401  (public names of this module in dxpy)
 from ..compat import basestring
 from ..exceptions import DXError
 from .dxanalysis import DXAnalysis
-from .dxapp import _named_target, _set_named_id
-from .dxapplet import DXExecutable
+from .dxapp import _GlobalExecutable
+from .dxapplet import DXExecutable  # noqa: F401  (a public name here in dxpy)
 
 
-class DXGlobalWorkflow(DXObject, DXExecutable):
+class DXGlobalWorkflow(_GlobalExecutable):
     """Handler for a global workflow, by ID (``globalworkflow-xxxx``) or by name and
     version or tag (``DXGlobalWorkflow(name="wgs", alias="1.0.0")``)."""
 
     _class = "globalworkflow"
+    _api_prefix = "global_workflow"
+    _label = "Global workflow"
+    _execution_class = DXAnalysis
 
     def __init__(self, dxid=None, name=None, alias=None):
-        DXObject.__init__(self)
-        self._name = self._alias = None
-        if dxid is not None or name is not None or alias is not None:
-            self.set_id(dxid=dxid, name=name, alias=alias)
         # The underlying workflows of a version never change: cache them per region.
         self._workflows_by_region = {}
         self._workflow_desc_by_region = {}
+        _GlobalExecutable.__init__(self, dxid=dxid, name=name, alias=alias)
 
     def set_id(self, dxid=None, name=None, alias=None):
         """Point the handler at *dxid*, or at *name* with version or tag *alias* (default
         "default"). Giving *dxid* together with a name or alias is an error."""
-        _set_named_id(self, dxid, name, alias, "Global workflow")
+        _GlobalExecutable.set_id(self, dxid=dxid, name=name, alias=alias)
         self._workflows_by_region = {}
         self._workflow_desc_by_region = {}
-
-    def get_id(self):
-        """The ID, or ``globalworkflow-<name>/<alias>`` for a handler made from a name."""
-        if self._dxid is not None:
-            return self._dxid
-        if self._name is None:
-            return None
-        return "globalworkflow-%s/%s" % (self._name, self._alias)
-
-    def _call(self, wrapper, action, **kwargs):
-        target, alias = _named_target(self, action)
-        return wrapper(target, alias=alias, **kwargs)
 
     def new(self, **kwargs):
         """Create a global workflow version from the workflows named per region in
@@ -59,19 +47,6 @@ class DXGlobalWorkflow(DXObject, DXExecutable):
             dx_hash["billTo"] = kwargs.pop("bill_to")
         resp = dxpy.api.global_workflow_new(dx_hash, **kwargs)
         self.set_id(dxid=resp["id"])
-
-    def describe(self, fields=None, **kwargs):
-        """Describe the global workflow; *fields* (dict of name -> True) limits the output."""
-        describe_input = {}
-        if fields:
-            describe_input["fields"] = fields
-        self._desc = self._call(dxpy.api.global_workflow_describe, "describe", input_params=describe_input,
-                                **kwargs)
-        return self._desc
-
-    def publish(self, **kwargs):
-        """Publish this version, making it visible to its authorized users."""
-        return self._call(dxpy.api.global_workflow_publish, "publish", **kwargs)
 
     def _underlying_workflow_id(self, region, describe_output):
         if region is None:
@@ -129,9 +104,6 @@ class DXGlobalWorkflow(DXObject, DXExecutable):
         region = dxpy.api.project_describe(project, input_params={"fields": {"region": True}})["region"]
         workflow = self.get_underlying_workflow(region)
         return workflow._get_run_input(workflow_input, project=project, **kwargs)
-
-    def _run_impl(self, run_input, **kwargs):
-        return DXAnalysis(self._call(dxpy.api.global_workflow_run, "run", input_params=run_input, **kwargs)["id"])
 
     def run(self, workflow_input, *args, **kwargs):
         """Run the global workflow in the region of *project*; returns a

@@ -24,6 +24,19 @@ def _system_requirements(instance_type, cluster_spec, fpga_driver, nvidia_driver
     return combined.as_dict()
 
 
+def _add_system_requirements(request, instance_type, cluster_spec, fpga_driver, nvidia_driver, system_requirements,
+                             system_requirements_by_executable, entrypoint="*"):
+    """Put the ``systemRequirements`` built from the run options into *request* (a
+    *system_requirements* given whole wins), and ``systemRequirementsByExecutable``."""
+    requirements = _system_requirements(instance_type, cluster_spec, fpga_driver, nvidia_driver, entrypoint)
+    if system_requirements is not None:
+        requirements = system_requirements
+    if requirements is not None:
+        request["systemRequirements"] = requirements
+    if system_requirements_by_executable is not None:
+        request["systemRequirementsByExecutable"] = system_requirements_by_executable
+
+
 def _link_target(link):
     """The ID a DNAnexus link ({"$dnanexus_link": ID or {"id": ID, ...}}) points to."""
     target = link["$dnanexus_link"]
@@ -65,27 +78,6 @@ def queue_entry_point(function, input_hash, depends_on=[], name=None):
     return local_exec_utils.queue_entry_point(function, input_hash, depends_on=list(depends_on), name=name)
 
 
-def _check_wait(interval, timeout):
-    for label, value in (("interval", interval), ("timeout", timeout)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise DXError("wait_on_done: %s must be a non-negative number of seconds, not %r" % (label, value))
-
-
-def _failure_message(kind, desc):
-    message = "%s has failed because of %s: %s" % (kind, desc.get("failureReason"), desc.get("failureMessage"))
-    failure_from = desc.get("failureFrom")
-    if failure_from is not None and failure_from.get("id") != desc.get("id"):
-        message += " (failure from %s)" % failure_from.get("id")
-    return message
-
-
-def _fields_input(fields):
-    """Field selections are sent as {name: true}; a list or set of names is converted."""
-    if isinstance(fields, (list, set, tuple, frozenset)):
-        return {name: True for name in fields}
-    return fields
-
-
 def new_dxjob(fn_input, fn_name, name=None, tags=None, properties=None, details=None, instance_type=None,
               depends_on=None, cluster_spec=None, fpga_driver=None, system_requirements=None,
               system_requirements_by_executable=None, nvidia_driver=None, **kwargs):
@@ -100,15 +92,98 @@ def new_dxjob(fn_input, fn_name, name=None, tags=None, properties=None, details=
     return dxjob
 
 
-class DXJob(DXObject):
-    """Handler for a job (``job-xxxx``; ``localjob-N`` for the local job harness)."""
+class _Execution(DXObject):
+    """What jobs and analyses share: their routes are ``/<class>-xxxx/<method>``."""
 
-    _class = "job"
+    # States in which wait_on_done gives up with DXJobFailureError.
+    _failed_states = ("failed",)
 
     def __init__(self, dxid=None):
         self._test_harness_result = None
         DXObject.__init__(self)
         self.set_id(dxid)
+
+    def _call(self, method, *args, **kwargs):
+        if self._dxid is None:
+            raise DXError("%s.%s: the handler has no %s ID" % (type(self).__name__, method, self._class))
+        return self._route(method)(self._dxid, *args, **kwargs)
+
+    def _describe_with(self, describe_input, fields, **kwargs):
+        if fields is not None:
+            # Field selections are sent as {name: true}; a list or set of names is converted.
+            if isinstance(fields, (list, set, tuple, frozenset)):
+                fields = {name: True for name in fields}
+            describe_input["fields"] = fields
+        self._desc = self._call("describe", describe_input, **kwargs)
+        return self._desc
+
+    def add_tags(self, tags, **kwargs):
+        """Add *tags* (a list of strings) to the execution."""
+        self._call("add_tags", {"tags": tags}, **kwargs)
+
+    def remove_tags(self, tags, **kwargs):
+        """Remove *tags* (a list of strings) from the execution."""
+        self._call("remove_tags", {"tags": tags}, **kwargs)
+
+    def set_properties(self, properties, **kwargs):
+        """Set properties (a dict of strings); None deletes a property, others are kept."""
+        self._call("set_properties", {"properties": properties}, **kwargs)
+
+    def terminate(self, **kwargs):
+        """Terminate the execution (and, for an analysis, its jobs)."""
+        self._call("terminate", **kwargs)
+
+    def wait_on_done(self, interval=2, timeout=3600 * 24 * 7, **kwargs):
+        """Poll the state every *interval* seconds until it is done.
+
+        Raises :exc:`DXJobFailureError` when the execution fails (an analysis also when it
+        partially fails) or is terminated, or when *timeout* seconds pass first.
+        """
+        for label, value in (("interval", interval), ("timeout", timeout)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise DXError("wait_on_done: %s must be a non-negative number of seconds, not %r" % (label, value))
+        kind = self._class.capitalize()
+        elapsed = 0
+        while True:
+            state = self._get_state(**kwargs)
+            if state == "done":
+                return
+            if state in self._failed_states:
+                raise DXJobFailureError(self._failure_message(self.describe(**kwargs)))
+            if state == "terminated":
+                raise DXJobFailureError("%s was terminated." % kind)
+            if elapsed >= timeout:
+                raise DXJobFailureError("Reached timeout while waiting for the %s to finish" % self._class)
+            time.sleep(interval)
+            elapsed += interval
+
+    def _failure_message(self, desc):
+        message = "%s has failed because of %s: %s" % (self._class.capitalize(), desc.get("failureReason"),
+                                                       desc.get("failureMessage"))
+        failure_from = desc.get("failureFrom")
+        if failure_from is not None and failure_from.get("id") != desc.get("id"):
+            message += " (failure from %s)" % failure_from.get("id")
+        return message
+
+    def get_output_ref(self, field, index=None, metadata=None):
+        """A reference to output *field* of this execution (optionally its element *index*,
+        or the *metadata* path of the object it names), usable as an input or output value
+        before the execution has finished."""
+        link = {self._class: self._dxid, "field": field}
+        if index is not None:
+            link["index"] = index
+        if metadata is not None:
+            link["metadata"] = metadata
+        return {"$dnanexus_link": link}
+
+    def _get_state(self, **kwargs):
+        return self.describe(fields={"state": True}, **kwargs)["state"]
+
+
+class DXJob(_Execution):
+    """Handler for a job (``job-xxxx``; ``localjob-N`` for the local job harness)."""
+
+    _class = "job"
 
     def new(self, fn_input, fn_name, name=None, tags=None, properties=None, details=None, instance_type=None,
             depends_on=None, cluster_spec=None, fpga_driver=None, system_requirements=None,
@@ -129,20 +204,13 @@ class DXJob(DXObject):
                                           depends_on=final_depends_on, name=name))
             return
         req_input = {"input": fn_input, "function": fn_name}
-        for key, value in (("name", name), ("tags", tags), ("properties", properties)):
+        for key, value in (("name", name), ("tags", tags), ("properties", properties), ("details", details)):
             if value is not None:
                 req_input[key] = value
-        requirements = _system_requirements(instance_type, cluster_spec, fpga_driver, nvidia_driver, fn_name)
-        if requirements is not None:
-            req_input["systemRequirements"] = requirements
-        if system_requirements is not None:
-            req_input["systemRequirements"] = system_requirements
-        if system_requirements_by_executable is not None:
-            req_input["systemRequirementsByExecutable"] = system_requirements_by_executable
+        _add_system_requirements(req_input, instance_type, cluster_spec, fpga_driver, nvidia_driver,
+                                 system_requirements, system_requirements_by_executable, fn_name)
         if depends_on is not None:
             req_input["dependsOn"] = final_depends_on
-        if details is not None:
-            req_input["details"] = details
         self.set_id(dxpy.api.job_new(req_input, **kwargs)["id"])
 
     def set_id(self, dxid):
@@ -151,83 +219,19 @@ class DXJob(DXObject):
             verify_string_dxid(dxid, self._class)
         self._dxid = dxid
 
-    def _require_id(self, action):
-        if self._dxid is None:
-            raise DXError("DXJob.%s: the handler has no job ID" % action)
-
     def describe(self, fields=None, defaultFields=None, io=None, **kwargs):
         """Describe the job. *fields* (dict of name -> True, or names) limits the output;
         *defaultFields* adds the default fields to them; *io* (deprecated) includes or
         leaves out input and output and cannot be combined with *fields*."""
         if fields is not None and io is not None:
             raise DXError("DXJob.describe: cannot provide non-None values for both fields and io")
-        self._require_id("describe")
         describe_input = {}
-        if fields is not None:
-            describe_input["fields"] = _fields_input(fields)
         if defaultFields is not None:
             describe_input["defaultFields"] = defaultFields
         if io is not None:
             describe_input["io"] = io
-        self._desc = dxpy.api.job_describe(self._dxid, describe_input, **kwargs)
-        return self._desc
-
-    def add_tags(self, tags, **kwargs):
-        """Add *tags* (a list of strings) to the job."""
-        self._require_id("add_tags")
-        dxpy.api.job_add_tags(self._dxid, {"tags": tags}, **kwargs)
-
-    def remove_tags(self, tags, **kwargs):
-        """Remove *tags* (a list of strings) from the job."""
-        self._require_id("remove_tags")
-        dxpy.api.job_remove_tags(self._dxid, {"tags": tags}, **kwargs)
+        return self._describe_with(describe_input, fields, **kwargs)
 
     def update(self, allow_ssh, **kwargs):
         """Replace the job's allowSSH list of address masks with *allow_ssh*."""
-        self._require_id("update")
-        dxpy.api.job_update(self._dxid, {"allowSSH": allow_ssh}, **kwargs)
-
-    def set_properties(self, properties, **kwargs):
-        """Set properties (a dict of strings); None deletes a property, others are kept."""
-        self._require_id("set_properties")
-        dxpy.api.job_set_properties(self._dxid, {"properties": properties}, **kwargs)
-
-    def wait_on_done(self, interval=2, timeout=3600 * 24 * 7, **kwargs):
-        """Poll the job's state every *interval* seconds until it is done.
-
-        Raises :exc:`DXJobFailureError` when the job fails or is terminated, or when
-        *timeout* seconds pass first.
-        """
-        _check_wait(interval, timeout)
-        elapsed = 0
-        while True:
-            state = self._get_state(**kwargs)
-            if state == "done":
-                return
-            if state == "failed":
-                raise DXJobFailureError(_failure_message("Job", self.describe(**kwargs)))
-            if state == "terminated":
-                raise DXJobFailureError("Job was terminated.")
-            if elapsed >= timeout:
-                raise DXJobFailureError("Reached timeout while waiting for the job to finish")
-            time.sleep(interval)
-            elapsed += interval
-
-    def terminate(self, **kwargs):
-        """Terminate the job."""
-        self._require_id("terminate")
-        dxpy.api.job_terminate(self._dxid, **kwargs)
-
-    def get_output_ref(self, field, index=None, metadata=None):
-        """A job-based object reference to output *field* of this job (optionally its
-        element *index*, or the *metadata* path of the object it names), usable as an
-        input or output value before the job has finished."""
-        link = {"job": self._dxid, "field": field}
-        if index is not None:
-            link["index"] = index
-        if metadata is not None:
-            link["metadata"] = metadata
-        return {"$dnanexus_link": link}
-
-    def _get_state(self, **kwargs):
-        return self.describe(fields={"state": True}, **kwargs)["state"]
+        self._call("update", {"allowSSH": allow_ssh}, **kwargs)

@@ -23,19 +23,6 @@ class DXRecord(DXDataObject):
 
     _class = "record"
 
-    _describe = staticmethod(dxpy.api.record_describe)
-    _add_types = staticmethod(dxpy.api.record_add_types)
-    _remove_types = staticmethod(dxpy.api.record_remove_types)
-    _get_details = staticmethod(dxpy.api.record_get_details)
-    _set_details = staticmethod(dxpy.api.record_set_details)
-    _set_visibility = staticmethod(dxpy.api.record_set_visibility)
-    _rename = staticmethod(dxpy.api.record_rename)
-    _set_properties = staticmethod(dxpy.api.record_set_properties)
-    _add_tags = staticmethod(dxpy.api.record_add_tags)
-    _remove_tags = staticmethod(dxpy.api.record_remove_tags)
-    _close = staticmethod(dxpy.api.record_close)
-    _list_projects = staticmethod(dxpy.api.record_list_projects)
-
     def _new(self, dx_hash, close=False, **kwargs):
         """Call /record/new with *dx_hash* (plus ``initializeFrom`` for *init_from* and
         ``close``) and associate the handler with the new record."""

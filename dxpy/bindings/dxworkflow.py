@@ -48,19 +48,6 @@ class DXWorkflow(DXDataObject, DXExecutable):
 
     _class = "workflow"
 
-    _describe = staticmethod(dxpy.api.workflow_describe)
-    _add_types = staticmethod(dxpy.api.workflow_add_types)
-    _remove_types = staticmethod(dxpy.api.workflow_remove_types)
-    _get_details = staticmethod(dxpy.api.workflow_get_details)
-    _set_details = staticmethod(dxpy.api.workflow_set_details)
-    _set_visibility = staticmethod(dxpy.api.workflow_set_visibility)
-    _rename = staticmethod(dxpy.api.workflow_rename)
-    _set_properties = staticmethod(dxpy.api.workflow_set_properties)
-    _add_tags = staticmethod(dxpy.api.workflow_add_tags)
-    _remove_tags = staticmethod(dxpy.api.workflow_remove_tags)
-    _close = staticmethod(dxpy.api.workflow_close)
-    _list_projects = staticmethod(dxpy.api.workflow_list_projects)
-
     def _new(self, dx_hash, **kwargs):
         """Create the workflow from *dx_hash* (the fields common to data objects) and
         *title*, *summary*, *description*, *output_folder*, *stages*, *workflow_inputs*,

@@ -60,6 +60,24 @@ def _check_dict(caller, arg_name, value):
     return value
 
 
+def _given(*pairs):
+    """The query fields of *pairs* (API field, value) whose value is not None."""
+    return {field: value for field, value in pairs if value is not None}
+
+
+def _add_common(query, caller, name=None, name_mode="exact", properties=None, tags=None, describe=False):
+    """Add the name, properties, tags (all required) and describe constraints most searches share."""
+    if name is not None:
+        query["name"] = _name_query(caller, name, name_mode)
+    if properties is not None:
+        query["properties"] = _check_dict(caller, "properties", properties)
+    if tags is not None:
+        query["tags"] = {"$and": _string_list(caller, "tags", tags)}
+    if describe is not None and describe is not False:
+        query["describe"] = describe
+    return query
+
+
 def _time_range(after, before):
     """``{"after": ms, "before": ms}`` from any time form normalize_time_input accepts."""
     from dxpy.utils import normalize_time_input
@@ -181,49 +199,20 @@ def find_data_objects(classname=None, state=None, visibility=None,
     """
     caller = "find_data_objects"
     _check_paging(caller, limit, first_page_size)
-    query = {}
-    if classname is not None:
-        query["class"] = classname
-    if state is not None:
-        query["state"] = state
-    if visibility is not None:
-        query["visibility"] = visibility
-    if name is not None:
-        query["name"] = _name_query(caller, name, name_mode)
-    if properties is not None:
-        query["properties"] = _check_dict(caller, "properties", properties)
-    if typename is not None:
-        query["type"] = typename
     if tag is not None and tags is not None:
         raise DXError('find_data_objects: Arguments "tag" and "tags" cannot both be provided')
-    if tag is not None:
-        query["tag"] = tag
-    if tags is not None:
-        query["tags"] = {"$and": _string_list(caller, "tags", tags)}
-    if link is not None:
-        query["link"] = _id_of(link)
+    query = _given(("class", classname), ("state", state), ("visibility", visibility), ("type", typename),
+                   ("tag", tag), ("link", _id_of(link)), ("level", level), ("region", region),
+                   ("archivalState", archival_state), ("limit", limit))
+    _add_common(query, caller, name, name_mode, properties, tags, describe)
     scope_project = _id_of(project) if project is not None else None
     if scope_project is None and (folder is not None or recurse is not None):
         scope_project = dxpy.WORKSPACE_ID
         if scope_project is None:
             raise DXError("Cannot search within a folder or recurse if a project is not specified")
     if scope_project is not None:
-        query["scope"] = {"project": scope_project}
-        if folder is not None:
-            query["scope"]["folder"] = folder
-        if recurse is not None:
-            query["scope"]["recurse"] = recurse
+        query["scope"] = dict(_given(("folder", folder), ("recurse", recurse)), project=scope_project)
     _add_time_ranges(query, created_after, created_before, modified_after, modified_before)
-    if describe is not None and describe is not False:
-        query["describe"] = describe
-    if level is not None:
-        query["level"] = level
-    if region is not None:
-        query["region"] = region
-    if archival_state is not None:
-        query["archivalState"] = archival_state
-    if limit is not None:
-        query["limit"] = limit
     return _find(dxpy.api.system_find_data_objects, query, limit, return_handler, first_page_size, **kwargs)
 
 
@@ -250,40 +239,18 @@ def find_executions(classname=None, launched_by=None, executable=None, project=N
     """
     caller = "find_executions"
     _check_paging(caller, limit, first_page_size)
-    query = {}
-    if classname is not None:
-        query["class"] = classname
-    if launched_by is not None:
-        query["launchedBy"] = launched_by
-    if executable is not None:
-        query["executable"] = _id_of(executable)
-    if project is not None:
-        query["project"] = _id_of(project)
-    if state is not None:
-        query["state"] = state
-    if origin_job is not None:
-        query["originJob"] = _id_of(origin_job)
+    query = _given(("class", classname), ("launchedBy", launched_by), ("executable", _id_of(executable)),
+                   ("project", _id_of(project)), ("state", state), ("originJob", _id_of(origin_job)),
+                   ("rootExecution", _id_of(root_execution)), ("includeRestarted", include_restarted),
+                   ("limit", limit))
     if parent_job is not None or no_parent_job:
         query["parentJob"] = _parent_constraint(caller, "parent_job", parent_job, no_parent_job)
     if parent_analysis is not None or no_parent_analysis:
         query["parentAnalysis"] = _parent_constraint(caller, "parent_analysis", parent_analysis, no_parent_analysis)
-    if root_execution is not None:
-        query["rootExecution"] = _id_of(root_execution)
     _add_time_ranges(query, created_after, created_before)
-    if describe is not None and describe is not False:
-        query["describe"] = describe
-    if name is not None:
-        query["name"] = _name_query(caller, name, name_mode)
-    if tags is not None:
-        query["tags"] = {"$and": _string_list(caller, "tags", tags)}
-    if properties is not None:
-        query["properties"] = _check_dict(caller, "properties", properties)
+    _add_common(query, caller, name, name_mode, properties, tags, describe)
     if include_subjobs is not True:
         query["includeSubjobs"] = include_subjobs
-    if include_restarted is not None:
-        query["includeRestarted"] = include_restarted
-    if limit is not None:
-        query["limit"] = limit
     return _find(dxpy.api.system_find_executions, query, limit, return_handler, first_page_size, **kwargs)
 
 
@@ -308,60 +275,22 @@ def find_projects(name=None, name_mode='exact', properties=None, tags=None,
     least access the user must have (the API's default is CONTRIBUTE)."""
     caller = "find_projects"
     _check_paging(caller, limit, first_page_size)
-    query = {}
-    if name is not None:
-        query["name"] = _name_query(caller, name, name_mode)
-    if properties is not None:
-        query["properties"] = _check_dict(caller, "properties", properties)
-    if tags is not None:
-        query["tags"] = {"$and": _string_list(caller, "tags", tags)}
-    if level is not None:
-        query["level"] = level
-    if describe is not None and describe is not False:
-        query["describe"] = describe
-    if explicit_perms is not None:
-        query["explicitPermission"] = explicit_perms
-    if public is not None:
-        query["public"] = public
+    query = _given(("level", level), ("explicitPermission", explicit_perms), ("public", public), ("region", region),
+                   ("billTo", billed_to), ("limit", limit), ("containsPHI", containsPHI),
+                   ("externalUploadRestricted", externalUploadRestricted))
+    _add_common(query, caller, name, name_mode, properties, tags, describe)
     _add_time_ranges(query, created_after, created_before)
-    if region is not None:
-        query["region"] = region
-    if billed_to is not None:
-        query["billTo"] = billed_to
-    if limit is not None:
-        query["limit"] = limit
-    if containsPHI is not None:
-        query["containsPHI"] = containsPHI
-    if externalUploadRestricted is not None:
-        query["externalUploadRestricted"] = externalUploadRestricted
     return _find(dxpy.api.system_find_projects, query, limit, return_handler, first_page_size, **kwargs)
 
 
 def _global_executable_query(caller, name, name_mode, category, all_versions, published, billed_to, created_by,
                              developer, created_after, created_before, modified_after, modified_before, describe,
                              limit, authorized_user=None):
-    query = {}
-    if name is not None:
-        query["name"] = _name_query(caller, name, name_mode)
-    if category is not None:
-        query["category"] = category
-    if all_versions is not None:
-        query["allVersions"] = all_versions
-    if published is not None:
-        query["published"] = published
-    if billed_to is not None:
-        query["billTo"] = billed_to
-    if created_by is not None:
-        query["createdBy"] = created_by
-    if developer is not None:
-        query["developer"] = developer
-    if authorized_user is not None:
-        query["authorizedUser"] = authorized_user
+    query = _given(("category", category), ("allVersions", all_versions), ("published", published),
+                   ("billTo", billed_to), ("createdBy", created_by), ("developer", developer),
+                   ("authorizedUser", authorized_user), ("limit", limit))
+    _add_common(query, caller, name, name_mode, describe=describe)
     _add_time_ranges(query, created_after, created_before, modified_after, modified_before)
-    if describe is not None and describe is not False:
-        query["describe"] = describe
-    if limit is not None:
-        query["limit"] = limit
     return query
 
 
@@ -393,12 +322,7 @@ def find_apps(name=None, name_mode='exact', category=None,
               modified_after=None, modified_before=None,
               describe=False, limit=None, return_handler=False, first_page_size=100, **kwargs):
     """Apps matching every given constraint (``/system/findApps``)."""
-    return find_global_executables(dxpy.api.system_find_apps, name=name, name_mode=name_mode, category=category,
-                                   all_versions=all_versions, published=published, billed_to=billed_to,
-                                   created_by=created_by, developer=developer, created_after=created_after,
-                                   created_before=created_before, modified_after=modified_after,
-                                   modified_before=modified_before, describe=describe, limit=limit,
-                                   return_handler=return_handler, first_page_size=first_page_size, **kwargs)
+    return _find_global_executables_with(dxpy.api.system_find_apps, dict(locals()))
 
 
 def find_global_workflows(name=None, name_mode='exact', category=None,
@@ -409,13 +333,13 @@ def find_global_workflows(name=None, name_mode='exact', category=None,
                           describe=False, limit=None, return_handler=False,
                           first_page_size=100, **kwargs):
     """Global workflows matching every given constraint (``/system/findGlobalWorkflows``)."""
-    return find_global_executables(dxpy.api.system_find_global_workflows, name=name, name_mode=name_mode,
-                                   category=category, all_versions=all_versions, published=published,
-                                   billed_to=billed_to, created_by=created_by, developer=developer,
-                                   created_after=created_after, created_before=created_before,
-                                   modified_after=modified_after, modified_before=modified_before,
-                                   describe=describe, limit=limit, return_handler=return_handler,
-                                   first_page_size=first_page_size, **kwargs)
+    return _find_global_executables_with(dxpy.api.system_find_global_workflows, dict(locals()))
+
+
+def _find_global_executables_with(method, arguments):
+    """find_global_executables(*method*) with the *arguments* of find_apps or find_global_workflows."""
+    extra = arguments.pop("kwargs")
+    return find_global_executables(method, **arguments, **extra)
 
 
 def _find_one(method, zero_ok=False, more_ok=True, **kwargs):
@@ -457,9 +381,7 @@ def find_one_app(zero_ok=False, more_ok=True, **kwargs):
 def org_find_members(org_id=None, level=None, describe=False):
     """Members of an org (``/org-xxxx/findMembers``), optionally of one *level* (ADMIN or MEMBER)."""
     _check_org_id("org_find_members", org_id)
-    query = {}
-    if level is not None:
-        query["level"] = level
+    query = _given(("level", level))
     query["describe"] = describe
     return _org_find(dxpy.api.org_find_members, org_id, query)
 
@@ -469,11 +391,11 @@ def org_find_projects(org_id=None, name=None, name_mode='exact', ids=None, prope
     """Projects billed to an org (``/org-xxxx/findProjects``) matching every given constraint."""
     caller = "org_find_projects"
     _check_org_id(caller, org_id)
-    query = {}
-    if name is not None:
-        query["name"] = _name_query(caller, name, name_mode)
+    query = _add_common(_given(("public", public), ("region", region), ("containsPHI", containsPHI)), caller,
+                        name, name_mode)
     if ids is not None:
         query["id"] = _string_list(caller, "ids", ids)
+    # Unlike /system/findProjects, one property or tag is given as is, several under $and.
     if properties is not None:
         _check_dict(caller, "properties", properties)
         if len(properties) == 1:
@@ -484,13 +406,7 @@ def org_find_projects(org_id=None, name=None, name_mode='exact', ids=None, prope
         tags = _string_list(caller, "tags", tags)
         query["tags"] = tags[0] if len(tags) == 1 else {"$and": tags}
     query["describe"] = describe
-    if public is not None:
-        query["public"] = public
     _add_time_ranges(query, created_after, created_before)
-    if region is not None:
-        query["region"] = region
-    if containsPHI is not None:
-        query["containsPHI"] = containsPHI
     return _org_find(dxpy.api.org_find_projects, org_id, query)
 
 

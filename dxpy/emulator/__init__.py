@@ -18,15 +18,15 @@ permission levels (VIEW < UPLOAD < CONTRIBUTE < ADMINISTER) are enforced on ever
     bob_id, bob_token = emulator.add_user("bob")
     dxpy.api.project_invite(emulator.project_id, {"invitee": bob_id, "level": "VIEW"})
 
-Jobs stay idle unless the emulator executes them: ``Emulator(run_jobs=True)`` (or
-``running(run_jobs=True)``, or ``emulator.start_jobs()`` on a running one) runs each job's
-entry point in a local subprocess once its inputs are ready, at most ``max_parallel_jobs`` at a
-time, with the environment of a real job (``DX_JOB_ID``, a job token, a temporary workspace).
-``emulator.job_log(job_id)`` (or ``/job-xxxx/getLog``) gives what the job printed::
+Jobs run: each job's entry point runs in a local subprocess once its inputs are ready, at most
+``max_parallel_jobs`` at a time, with the environment of a real job (``DX_JOB_ID``, a job token,
+a temporary workspace that is destroyed when the job tree ends). ``emulator.job_log(job_id)``
+(or ``/job-xxxx/getLog``) gives what the job printed. ``run_jobs=False`` keeps every job idle
+(for tests of the bookkeeping alone); ``emulator.start_jobs()`` starts executing them later::
 
-    with dxpy.emulator.running(run_jobs=True) as emulator:
+    with dxpy.emulator.running(max_parallel_jobs=2, job_timeout=60) as emulator:
         job = applet.run({"n": 3})
-        job.wait_on_done(interval=0.1)
+        job.wait_on_done()
         print(emulator.job_log(job.get_id()))
 """
 import contextlib
@@ -46,14 +46,16 @@ class Emulator(object):
 
     :param platform: the platform model to serve; a new ``Platform(data_dir)`` by default.
     :param token: the token of the emulator's user; a random one by default.
-    :param run_jobs: execute jobs in local subprocesses (see :meth:`start_jobs`); else they stay idle.
+    :param run_jobs: execute jobs in local subprocesses (see :meth:`start_jobs`); False: they stay idle.
+        None (the default) runs them whenever the platform keeps jobs, as the emulator's model does
+        (a stand-in platform object without a job store cannot run any).
     :param max_parallel_jobs: how many job processes may run at once.
     :param job_timeout: seconds after which any job fails with ``JobTimeoutExceeded`` (None: only
         the applet's ``runSpec.timeoutPolicy`` limits it).
     """
 
     def __init__(self, host="127.0.0.1", port=0, token=None, data_dir=None, platform=None, verbose=False,
-                 run_jobs=False, max_parallel_jobs=4, job_timeout=None):
+                 run_jobs=None, max_parallel_jobs=4, job_timeout=None):
         if platform is None:
             from .model import Platform  # the model is only loaded when an emulator is made
             platform = Platform(data_dir=data_dir)
@@ -66,6 +68,8 @@ class Emulator(object):
         self.project_id = platform.call(self.user_id, "/project/new", {"name": PROJECT_NAME})["id"]
         self._server = None
         self._thread = None
+        if run_jobs is None:  # the job runner works on the model's store under its lock
+            run_jobs = hasattr(platform, "store") and hasattr(platform, "_lock")
         self.run_jobs = run_jobs
         self.max_parallel_jobs = max_parallel_jobs
         self.job_timeout = job_timeout
@@ -175,9 +179,10 @@ _DXPY_GLOBALS = ("APISERVER_PROTOCOL", "APISERVER_HOST", "APISERVER_PORT", "APIS
 
 @contextlib.contextmanager
 def running(**kwargs):
-    """Start an ``Emulator(**kwargs)`` (on 127.0.0.1 and a free port unless told otherwise),
-    point dxpy and the ``DX_*`` environment variables at it, and yield it. The previous
-    configuration and environment are restored and the emulator stopped on exit."""
+    """Start an ``Emulator(**kwargs)`` (on 127.0.0.1 and a free port unless told otherwise;
+    it executes jobs unless ``run_jobs=False``), point dxpy and the ``DX_*`` environment
+    variables at it, and yield it. The previous configuration and environment are restored and
+    the emulator stopped on exit."""
     import dxpy
 
     kwargs.setdefault("host", "127.0.0.1")

@@ -1,8 +1,13 @@
 """``python -m dxpy.emulator``: serve an emulator until SIGINT or SIGTERM.
 
-The first line printed is a shell ``export`` statement that points dxpy at it::
+The first line printed is a shell ``export`` statement that points dxpy at it (API and auth
+server). The server keeps running, so read that line from a file (or a pipe) rather than
+waiting for the command to end::
 
-    eval "$(python -m dxpy.emulator | head -n 1)"   # or read the line from a pipe
+    python -m dxpy.emulator > emulator.env &
+    until [ -s emulator.env ]; do sleep 0.1; done; . ./emulator.env
+
+Jobs run in local subprocesses (``--no-run-jobs`` keeps them idle).
 """
 import argparse
 import shlex
@@ -21,14 +26,38 @@ def export_line(environment):
     return "export " + " ".join("%s=%s" % (name, shlex.quote(environment[name])) for name in _EXPORTED)
 
 
-def main(argv=None):
+def _positive(kind):
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            value = None
+        if value is None or not value > 0:  # also refuses NaN
+            raise argparse.ArgumentTypeError("expected a positive number, not %r" % (text,))
+        return value
+    parse.__name__ = kind.__name__  # argparse names the type in its messages
+    return parse
+
+
+def build_parser():
     parser = argparse.ArgumentParser(prog="python -m dxpy.emulator", description="Serve a local DNAnexus API emulator.")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     parser.add_argument("--port", type=int, default=0, help="port to listen on; 0 picks a free one (default)")
     parser.add_argument("--token", help="the API token of the emulator's user (default: a random one)")
     parser.add_argument("--data-dir", help="directory for the platform's data (default: in memory)")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
-    args = parser.parse_args(argv)
+    parser.add_argument("--run-jobs", dest="run_jobs", action="store_true", default=None,
+                        help="execute jobs in local subprocesses (the default)")
+    parser.add_argument("--no-run-jobs", dest="run_jobs", action="store_false", help="leave every job idle")
+    parser.add_argument("--max-parallel-jobs", type=_positive(int), default=4,
+                        help="how many job processes may run at once (default: %(default)s)")
+    parser.add_argument("--job-timeout", type=_positive(float), default=None,
+                        help="seconds after which any job fails with JobTimeoutExceeded (default: none)")
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
 
     stopping = threading.Event()
 
@@ -38,7 +67,8 @@ def main(argv=None):
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     emulator = Emulator(host=args.host, port=args.port, token=args.token, data_dir=args.data_dir,
-                        verbose=args.verbose).start()
+                        verbose=args.verbose, run_jobs=args.run_jobs, max_parallel_jobs=args.max_parallel_jobs,
+                        job_timeout=args.job_timeout).start()
     try:
         sys.stdout.write(export_line(emulator.environment()) + "\n")
         sys.stdout.flush()

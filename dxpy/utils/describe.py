@@ -460,14 +460,35 @@ def print_nofill_field(label, value):
     sys.stdout.write(label + DELIMITER(" " * (FIELD_NAME_WIDTH - len(label))) + value + "\n")
 
 
-def print_list_field(label, values):
+def _list_text(values):
     """*values* comma-separated, or ``-`` when empty."""
     values = [value if isinstance(value, str) else str(value) for value in (values or [])]
-    print_field(label, DELIMITER(", ").join(values) if values else "-")
+    return DELIMITER(", ").join(values) if values else "-"
+
+
+def _json_text(value):
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _properties_text(properties):
+    return _list_text([key + "=" + value for key, value in properties.items()])
+
+
+def print_list_field(label, values):
+    """*values* comma-separated, or ``-`` when empty."""
+    print_field(label, _list_text(values))
 
 
 def print_json_field(label, json_value):
-    print_field(label, json.dumps(json_value, ensure_ascii=False))
+    print_field(label, _json_text(json_value))
+
+
+def _print_present(desc, rows):
+    """For each row ``(field, label)`` or ``(field, label, render)`` whose field *desc* has,
+    print *label* with the field's value (through *render* when given)."""
+    for field, label, *render in rows:
+        if field in desc:
+            print_field(label, render[0](desc[field]) if render else desc[field])
 
 
 def _print_unrecognized(desc, recognized):
@@ -553,25 +574,16 @@ def _usage_of_budget(desc, usage_field, budget_field, render):
 def print_project_desc(desc, verbose=False):
     """Print the describe hash of a project or container."""
     _check_desc(desc, ("id", "class", "created", "modified", "dataUsage"), "print_project_desc")
-    print_field("ID", desc["id"])
-    print_field("Class", desc["class"])
-    if "name" in desc:
-        print_field("Name", desc["name"])
-    if "summary" in desc:
-        print_field("Summary", desc["summary"])
+    _print_present(desc, (("id", "ID"), ("class", "Class"), ("name", "Name"), ("summary", "Summary")))
     if "description" in desc and (verbose or "summary" not in desc):
         print_field("Description", desc["description"])
     if "version" in desc and verbose:
         print_field("Version", str(desc["version"]))
 
-    if "billTo" in desc:
-        print_field("Billed to", _strip_user_prefix(desc["billTo"]))
+    _print_present(desc, (("billTo", "Billed to", _strip_user_prefix),))
     if "pendingTransfer" in desc and (verbose or desc["pendingTransfer"] is not None):
         print_json_field("Pending transfer to", desc["pendingTransfer"])
-    if "level" in desc:
-        print_field("Access level", desc["level"])
-    if "region" in desc:
-        print_field("Region", desc["region"])
+    _print_present(desc, (("level", "Access level"), ("region", "Region")))
 
     for field, label, always in (("protected", "Protected", True), ("restricted", "Restricted", True),
                                  ("containsPHI", "Contains PHI", True),
@@ -614,33 +626,21 @@ def print_project_desc(desc, verbose=False):
         print_field("Expected storage usage for current month",
                     _usage_of_budget(desc, "currentMonthExpectedStorageUsage", "currentMonthStorageAvailableBudget",
                                      money))
-    if "atSpendingLimit" in desc:
-        print_json_field("At spending limit?", desc["atSpendingLimit"])
-
-    if "objects" in desc:
-        print_field("# Files", str(desc["objects"]))
-    if "folders" in desc:
-        print_list_field("Folders", desc["folders"])
-    if "permissions" in desc:
-        print_list_field("Permissions", [_strip_user_prefix(who) + ":" + level
-                                         for who, level in desc["permissions"].items()])
-    if "tags" in desc:
-        print_list_field("Tags", desc["tags"])
-    if "properties" in desc:
-        print_list_field("Properties", [key + "=" + value for key, value in desc["properties"].items()])
-    if "appCaches" in desc:
-        print_json_field("App caches", desc["appCaches"])
-
-    if "type" in desc:
-        print_field("Container type", desc["type"])
-    if "project" in desc:
-        print_field("Associated project", desc["project"])
-    if "destroyAt" in desc:
-        print_field("To be destroyed", render_timestamp(desc["destroyAt"]))
-    if "app" in desc:
-        print_field("Associated App ID", desc["app"])
-    if "appName" in desc:
-        print_field("Associated App", desc["appName"])
+    _print_present(desc, (
+        ("atSpendingLimit", "At spending limit?", _json_text),
+        ("objects", "# Files"),
+        ("folders", "Folders", _list_text),
+        ("permissions", "Permissions",
+         lambda permissions: _list_text([_strip_user_prefix(who) + ":" + level for who, level in permissions.items()])),
+        ("tags", "Tags", _list_text),
+        ("properties", "Properties", _properties_text),
+        ("appCaches", "App caches", _json_text),
+        ("type", "Container type"),
+        ("project", "Associated project"),
+        ("destroyAt", "To be destroyed", render_timestamp),
+        ("app", "Associated App ID"),
+        ("appName", "Associated App"),
+    ))
     _print_unrecognized(desc, _PROJECT_FIELDS)
 
 
@@ -768,27 +768,21 @@ _DATA_OBJECT_FIELDS = frozenset([
 def print_data_obj_desc(desc, verbose=False):
     """Print the describe hash of a data object (file, record, applet, workflow, ...)."""
     _check_desc(desc, ("id", "class", "name", "created", "modified"), "print_data_obj_desc")
-    print_field("ID", desc["id"])
-    print_field("Class", desc["class"])
-    if "project" in desc:
-        print_field("Project", desc["project"])
-    if "folder" in desc:
-        print_field("Folder", desc["folder"])
-    print_field("Name", desc["name"])
-    if "state" in desc:
-        print_field("State", DATA_STATES(desc["state"]))
-    if "hidden" in desc:
-        print_field("Visibility", "hidden" if desc["hidden"] else "visible")
-    if "types" in desc:
-        print_list_field("Types", desc["types"])
-    if "properties" in desc:
-        print_list_field("Properties", [key + "=" + value for key, value in desc["properties"].items()])
-    if "tags" in desc:
-        print_list_field("Tags", desc["tags"])
+    _print_present(desc, (
+        ("id", "ID"),
+        ("class", "Class"),
+        ("project", "Project"),
+        ("folder", "Folder"),
+        ("name", "Name"),
+        ("state", "State", DATA_STATES),
+        ("hidden", "Visibility", lambda hidden: "hidden" if hidden else "visible"),
+        ("types", "Types", _list_text),
+        ("properties", "Properties", _properties_text),
+        ("tags", "Tags", _list_text),
+    ))
     if verbose and "details" in desc:
         print_json_field("Details", desc["details"])
-    if "links" in desc:
-        print_list_field("Outgoing links", desc["links"])
+    _print_present(desc, (("links", "Outgoing links", _list_text),))
     print_field("Created", render_timestamp(desc["created"]))
     if "createdBy" in desc:
         created_by = desc["createdBy"]
@@ -798,20 +792,13 @@ def print_data_obj_desc(desc, verbose=False):
             if verbose and "executable" in created_by:
                 print_field(" running", created_by["executable"])
     print_field("Last modified", render_timestamp(desc["modified"]))
-    if "editVersion" in desc:
-        print_field("Edit Version", str(desc["editVersion"]))
-    for field, label in (("title", "Title"), ("subtitle", "Subtitle"), ("summary", "Summary")):
-        if field in desc:
-            print_field(label, desc[field])
+    _print_present(desc, (("editVersion", "Edit Version"), ("title", "Title"), ("subtitle", "Subtitle"),
+                          ("summary", "Summary")))
     if "description" in desc and verbose:
         print_field("Description", desc["description"])
-    if "outputFolder" in desc:
-        print_field("Output Folder", "-" if desc["outputFolder"] is None else desc["outputFolder"])
+    _print_present(desc, (("outputFolder", "Output Folder", lambda folder: "-" if folder is None else folder),))
     _print_tree_tat_threshold(desc)
-    if "access" in desc:
-        print_json_field("Access", desc["access"])
-    if "dxapi" in desc:
-        print_field("API version", desc["dxapi"])
+    _print_present(desc, (("access", "Access", _json_text), ("dxapi", "API version")))
 
     locked = _print_workflow_io(desc, verbose)
     if "runSpec" in desc:
@@ -975,13 +962,8 @@ def print_execution_desc(desc, verbose=False):
         print_field("Job name", desc["name"])
     if desc.get("executableName") is not None:
         print_field("Executable name", desc["executableName"])
-    print_field("Project context", desc["project"])
-    if "region" in desc:
-        print_field("Region", desc["region"])
-    if "billTo" in desc:
-        print_field("Billed to", _strip_user_prefix(desc["billTo"]))
-    if "workspace" in desc:
-        print_field("Workspace", desc["workspace"])
+    _print_present(desc, (("project", "Project context"), ("region", "Region"),
+                          ("billTo", "Billed to", _strip_user_prefix), ("workspace", "Workspace")))
     if "projectCache" in desc:
         print_field("Cache workspace", desc["projectCache"])
         print_field("Resources", desc.get("resources", "-"))
@@ -996,13 +978,9 @@ def print_execution_desc(desc, verbose=False):
         print_field("Workflow", desc["workflow"]["id"])
     if desc.get("instanceType") is not None:
         print_field("Instance Type", desc["instanceType"])
-    if "priority" in desc:
-        print_field("Priority", desc["priority"])
-    print_field("State", JOB_STATES(desc["state"]))
-    if "rootExecution" in desc:
-        print_field("Root execution", desc["rootExecution"])
-    if "originJob" in desc:
-        print_field("Origin job", "-" if desc["originJob"] is None else desc["originJob"])
+    _print_present(desc, (("priority", "Priority"), ("state", "State", JOB_STATES),
+                          ("rootExecution", "Root execution"),
+                          ("originJob", "Origin job", lambda job: "-" if job is None else job)))
     print_field("Parent job", "-" if desc.get("parentJob") is None else desc["parentJob"])
     if desc.get("parentJobTry") is not None:
         print_field("Parent job try", str(desc["parentJobTry"]))
@@ -1015,34 +993,23 @@ def print_execution_desc(desc, verbose=False):
         for number, (stage, analysis_stage) in enumerate(zip(desc["workflow"]["stages"], desc["stages"])):
             stage = dict(stage, execution=analysis_stage["execution"])
             render_stage("Stage " + str(number), stage, as_stage_of=desc["id"])
-    if "function" in desc:
-        print_field("Function", desc["function"])
+    _print_present(desc, (("function", "Function"),))
     _print_execution_io(desc)
-    if "folder" in desc:
-        print_field("Output folder", desc["folder"])
+    _print_present(desc, (("folder", "Output folder"),))
     preserved = desc.get("preserveJobOutputs")
     print_field("Preserve Job Outputs Folder",
                 preserved["folder"] if isinstance(preserved, dict) and "folder" in preserved else "-")
     print_field("Launched by", desc["launchedBy"][5:])
     _print_execution_times(desc)
-    if "waitingOnChildren" in desc:
-        print_list_field("Pending subjobs", desc["waitingOnChildren"])
-    if "dependsOn" in desc:
-        print_list_field("Depends on", desc["dependsOn"])
-    if "failureReason" in desc:
-        print_field("Failure reason", desc["failureReason"])
-    if "failureMessage" in desc:
-        print_field("Failure message", desc["failureMessage"])
+    _print_present(desc, (("waitingOnChildren", "Pending subjobs", _list_text), ("dependsOn", "Depends on", _list_text),
+                          ("failureReason", "Failure reason"), ("failureMessage", "Failure message")))
     failure_from = desc.get("failureFrom")
     if failure_from is not None and failure_from["id"] != desc["id"]:
         text = failure_from["id"]
         if failure_from.get("try") is not None:
             text += " try %d" % failure_from["try"]
         print_field("Failure is from", text)
-    if "tags" in desc:
-        print_list_field("Tags", desc["tags"])
-    if "properties" in desc:
-        print_list_field("Properties", [key + "=" + value for key, value in desc["properties"].items()])
+    _print_present(desc, (("tags", "Tags", _list_text), ("properties", "Properties", _properties_text)))
     details = desc.get("details")
     if isinstance(details, dict) and isinstance(details.get("clonedFrom"), dict) and "id" in details["clonedFrom"]:
         _print_rerun_origin(desc, details["clonedFrom"])
@@ -1058,20 +1025,17 @@ def print_execution_desc(desc, verbose=False):
         print_json_field("Invoice Metadata", desc["invoiceMetadata"])
     if desc.get("sshHostKey"):
         print_nofill_field("SSH Host Key", printable_ssh_host_key(desc["sshHostKey"]))
-    if "internetUsageIPs" in desc:
-        print_json_field("Internet Usage IPs", desc["internetUsageIPs"])
-    if "treeTurnaroundTime" in desc:
-        print_field("Tree TAT", str(desc["treeTurnaroundTime"]))
-    if "selectedTreeTurnaroundTimeThreshold" in desc:
-        print_field("Selected tree TAT threshold", str(desc["selectedTreeTurnaroundTimeThreshold"]))
-    if "selectedTreeTurnaroundTimeThresholdFrom" in desc:
-        print_field("Selected tree TAT from", desc["selectedTreeTurnaroundTimeThresholdFrom"])
-    for field, label in (("systemRequirements", "Sys Requirements"), ("runSystemRequirements", "Run Sys Reqs"),
-                         ("runSystemRequirementsByExecutable", "Run Sys Reqs by Exec"),
-                         ("mergedSystemRequirementsByExecutable", "Merged Sys Reqs By Exec"),
-                         ("runStageSystemRequirements", "Run Stage Sys Reqs")):
-        if field in desc:
-            print_json_field(label, desc[field])
+    _print_present(desc, (
+        ("internetUsageIPs", "Internet Usage IPs", _json_text),
+        ("treeTurnaroundTime", "Tree TAT"),
+        ("selectedTreeTurnaroundTimeThreshold", "Selected tree TAT threshold"),
+        ("selectedTreeTurnaroundTimeThresholdFrom", "Selected tree TAT from"),
+        ("systemRequirements", "Sys Requirements", _json_text),
+        ("runSystemRequirements", "Run Sys Reqs", _json_text),
+        ("runSystemRequirementsByExecutable", "Run Sys Reqs by Exec", _json_text),
+        ("mergedSystemRequirementsByExecutable", "Merged Sys Reqs By Exec", _json_text),
+        ("runStageSystemRequirements", "Run Stage Sys Reqs", _json_text),
+    ))
     _print_unrecognized(desc, _EXECUTION_FIELDS)
 
 
@@ -1082,12 +1046,8 @@ def print_user_desc(desc):
     if "first" in desc and "middle" in desc and "last" in desc:
         names = [desc["first"]] + ([desc["middle"]] if desc["middle"] != "" else []) + [desc["last"]]
         print_field("Name", " ".join(names))
-    if "email" in desc:
-        print_field("Email", desc["email"])
-    if "billTo" in desc:
-        print_field("Default bill to", desc["billTo"])
-    if "appsInstalled" in desc:
-        print_list_field("Apps installed", desc["appsInstalled"])
+    _print_present(desc, (("email", "Email"), ("billTo", "Default bill to"),
+                          ("appsInstalled", "Apps installed", _list_text)))
 
 
 def print_generic_desc(desc):

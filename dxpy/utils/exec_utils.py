@@ -5,7 +5,8 @@ Inside a job (``DX_JOB_ID`` set) ``run`` asks the API which function the job run
 which input, calls it, and leaves ``job_output.json`` or ``job_error.json`` in the working
 directory for the platform to pick up. Without a job it is a debug harness: the function comes
 from the arguments or ``DX_TEST_FUNCTION`` (default ``main``), the input from the arguments or
-``./job_input.json``.
+``./job_input.json``; the subjobs it creates with ``dxpy.new_dxjob`` then run locally once it
+returns, and the references to their outputs are resolved (``dxpy.utils.local_exec_utils``).
 """
 import functools
 import itertools
@@ -77,6 +78,19 @@ def _lookup_entry_point(function_name):
                                % (function_name, known))
 
 
+def _local_subjobs(entry):
+    """Outside a job and outside a local run, the harness that runs the subjobs *entry* creates
+    (:class:`~dxpy.utils.local_exec_utils.LocalSubjobs`); None when dxpy's own local run
+    (``DX_TEST_JOB_HOMEDIRS``) is in charge or the code is not in a file subjobs could run."""
+    if "DX_TEST_JOB_HOMEDIRS" in os.environ:
+        return None
+    code_path = getattr(getattr(entry, "__code__", None), "co_filename", None)
+    if not code_path or not os.path.isfile(code_path):
+        return None
+    from .local_exec_utils import LocalSubjobs  # only local debugging runs need it
+    return LocalSubjobs(code_path)
+
+
 def run(function_name=None, function_input=None):
     """Run the entry point the job asks for (inside a job) or *function_name* (locally).
 
@@ -88,7 +102,10 @@ def run(function_name=None, function_input=None):
 
     Locally, *function_name* defaults to ``$DX_TEST_FUNCTION`` or ``main`` and *function_input*
     to the contents of ``./job_input.json``; a non-None result is still written to
-    ``job_output.json``.
+    ``job_output.json``. Unless ``DX_TEST_JOB_HOMEDIRS`` names a local run already (dxpy's
+    harness), the subjobs the function queued with ``dxpy.new_dxjob`` are run locally after it
+    returns (the app's code in subprocesses) and the references to their outputs are replaced
+    by the values; a failed subjob raises :exc:`~dxpy.exceptions.DXJobFailureError`.
     """
     global RUN_COUNT
     RUN_COUNT += 1
@@ -115,8 +132,15 @@ def run(function_name=None, function_input=None):
             job = dxpy.api.job_describe(dxpy.JOB_ID)
             function_name, function_input = job.get("function", "main"), job.get("input") or {}
         entry = _lookup_entry_point(function_name)
-        print("Invoking", function_name, "with", function_input)
-        result = entry(**function_input)
+        subjobs = None if in_job else _local_subjobs(entry)
+        if subjobs is None:
+            print("Invoking", function_name, "with", function_input)
+            result = entry(**function_input)
+        else:
+            with subjobs:
+                function_input = subjobs.resolve_input(dict(function_input))
+                print("Invoking", function_name, "with", function_input)
+                result = subjobs.complete(entry(**function_input))
         output_text = None
         if result is not None:
             # Serialised before the file is opened: an unserialisable result leaves no half-written output.

@@ -107,18 +107,23 @@ def _file_link_target(value):
     return object_id, project
 
 
-def _load_job_input(job_input_file):
+def _read_json_object(path, what):
+    """The JSON object in the file *path*; DXError naming *what* (the file, as users know it)
+    when it cannot be read, is not JSON or is not an object."""
     try:
-        with open(job_input_file) as fh:
-            job_input = json.load(fh)
+        with open(path) as fh:
+            value = json.load(fh)
     except OSError as e:
-        raise DXError("Cannot read the job input file %s: %s" % (job_input_file, e))
+        raise DXError("Cannot read %s: %s" % (what, e))
     except ValueError as e:
-        raise DXError("The job input file %s is not valid JSON: %s" % (job_input_file, e))
-    if not isinstance(job_input, dict):
-        raise DXError("The job input file %s must hold a JSON object, not %s"
-                      % (job_input_file, type(job_input).__name__))
-    return job_input
+        raise DXError("%s is not valid JSON: %s" % (what[0].upper() + what[1:], e))
+    if not isinstance(value, dict):
+        raise DXError("%s must hold a JSON object, not %s" % (what[0].upper() + what[1:], type(value).__name__))
+    return value
+
+
+def _load_job_input(job_input_file):
+    return _read_json_object(job_input_file, "the job input file %s" % job_input_file)
 
 
 def get_job_input_filenames(job_input_file):
@@ -182,16 +187,7 @@ def _input_spec_of_job():
 
 
 def _input_spec_of_dxapp_json(path):
-    try:
-        with open(path) as fh:
-            dxapp_json = json.load(fh)
-    except OSError as e:
-        raise DXError("Cannot read DX_TEST_DXAPP_JSON=%s: %s" % (path, e))
-    except ValueError as e:
-        raise DXError("DX_TEST_DXAPP_JSON=%s is not valid JSON: %s" % (path, e))
-    if not isinstance(dxapp_json, dict):
-        raise DXError("DX_TEST_DXAPP_JSON=%s must hold a JSON object" % path)
-    return dxapp_json.get("inputSpec")
+    return _read_json_object(path, "DX_TEST_DXAPP_JSON=%s" % path).get("inputSpec")
 
 
 def get_input_spec_patterns():

@@ -17,12 +17,17 @@ job that produces them has finished. :func:`run_entry_points` runs the queue;
 :func:`run_locally` sets up a run, executes it and returns the main job's output::
 
     python -m dxpy.utils.local_exec_utils my_applet.py --input '{"n": 3}'
+
+``python my_applet.py`` (``dxpy.run()`` outside a job, with ``./job_input.json``) does the same
+through :class:`LocalSubjobs` when ``DX_TEST_JOB_HOMEDIRS`` is not set: the main entry point runs
+in that process and its subjobs locally afterwards.
 """
 import collections
 import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -531,6 +536,75 @@ def run_locally(code_path, job_input=None, function="main", run_spec=None, job_h
         except DXError as e:
             raise DXJobFailureError("The output of %s cannot be resolved: %s" % (main_job, e)) from None
     return output
+
+
+class LocalSubjobs(object):
+    """The local run behind ``dxpy.run()`` in a process that is not a job (and not already part of
+    a local run): while the entry point runs here, its ``new_dxjob`` calls queue local jobs in a
+    temporary run directory; :meth:`complete` then runs them (the app's code in subprocesses)
+    and resolves the references to their outputs in the entry point's result::
+
+        with LocalSubjobs(code_path) as subjobs:
+            output = subjobs.complete(main(**job_input))
+
+    The run directory is removed when everything succeeded and kept (and named in the error)
+    when a job failed, for its files to be looked at.
+    """
+
+    def __init__(self, code_path, run_spec=None):
+        if not isinstance(code_path, basestring) or not os.path.isfile(code_path):
+            raise DXError("LocalSubjobs: the app's code %r is not a file" % (code_path,))
+        self.code_path = os.path.abspath(code_path)
+        self.run_spec = run_spec if run_spec is not None else _default_run_spec(self.code_path)
+        self.job_homedirs = None
+        self._environment = None
+        self._failed = False
+
+    def __enter__(self):
+        self.job_homedirs = tempfile.mkdtemp(prefix="dx-local-jobs-")
+        self._environment = _Environment({"DX_TEST_JOB_HOMEDIRS": self.job_homedirs,
+                                          "DX_TEST_CODE_PATH": self.code_path,
+                                          "DX_FS_ROOT": os.environ.get("DX_FS_ROOT",
+                                                                       os.path.dirname(self.code_path))})
+        self._environment.__enter__()
+        _write_state(_QUEUE_FILE, [])
+        _write_state(_OUTPUTS_FILE, {})
+        return self
+
+    def __exit__(self, exc_type, *exc_info):
+        self._environment.__exit__(exc_type, *exc_info)
+        if exc_type is None and not self._failed:
+            shutil.rmtree(self.job_homedirs, ignore_errors=True)
+        return False
+
+    def resolve_input(self, job_input):
+        """*job_input* with references to platform jobs' outputs replaced by the values (the
+        platform does this before a job starts); waits for those jobs to finish."""
+        resolve_job_references(job_input, {})
+        return job_input
+
+    def complete(self, result):
+        """Run every queued subjob and return *result* with their outputs in place of the
+        references to them. Raises DXJobFailureError when a subjob fails."""
+        if not _read_state(_OUTPUTS_FILE):
+            return result  # no subjob: nothing to run or resolve
+        try:
+            run_entry_points(self.run_spec)
+        except SystemExit as e:
+            self._failed = True
+            raise DXJobFailureError(str(e.code)) from None
+        if result is None:
+            return None
+        all_job_outputs = _read_state(_OUTPUTS_FILE)
+        # Handlers in the result become links, as when it is written to job_output.json.
+        output = json.loads(json.dumps(result, cls=DXJSONEncoder))
+        try:
+            resolve_job_references(output, all_job_outputs)
+        except DXError as e:
+            self._failed = True
+            raise DXJobFailureError("The output cannot be resolved: %s\nLocal job workspaces can be found in: %s"
+                                    % (e, self.job_homedirs)) from None
+        return output
 
 
 def main(args=None):

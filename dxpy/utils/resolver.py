@@ -752,30 +752,27 @@ def resolve_to_objects_or_project(path, all_matching_results=False):
 # ---------------------------------------------------------------------------
 # Apps and global workflows
 
-def _split_alias(path, prefix):
+def _describe_global_executable(path, prefix, describe):
+    """*describe* (an API wrapper) of *path* with *prefix* added when missing and a
+    ``/version-or-tag`` suffix passed as the alias; None when the API refuses it."""
     if not path.startswith(prefix):
         path = prefix + path
     name, slash, alias = path.partition("/")
-    return name, (alias if slash else None)
+    try:
+        return describe(name, alias=alias if slash else None)
+    except dxpy.exceptions.DXAPIError:
+        return None
 
 
 def get_app_from_path(path):
     """The description of the app *path* (``app-xxxx``, ``name``, ``app-name/1.0.0``,
     ``name/tag``), or None when there is no such accessible app."""
-    name, alias = _split_alias(path, "app-")
-    try:
-        return dxpy.api.app_describe(name, alias=alias)
-    except dxpy.exceptions.DXAPIError:
-        return None
+    return _describe_global_executable(path, "app-", dxpy.api.app_describe)
 
 
 def get_global_workflow_from_path(path):
     """The description of the global workflow *path* (same forms as apps), or None."""
-    name, alias = _split_alias(path, "globalworkflow-")
-    try:
-        return dxpy.api.global_workflow_describe(name, alias=alias)
-    except dxpy.exceptions.DXAPIError:
-        return None
+    return _describe_global_executable(path, "globalworkflow-", dxpy.api.global_workflow_describe)
 
 
 def get_global_exec_from_path(path):
@@ -787,20 +784,20 @@ def get_global_exec_from_path(path):
     return get_app_from_path(path) or get_global_workflow_from_path(path)
 
 
+def _found(desc, path, what):
+    if desc is None:
+        raise ResolutionError('The given path "%s" could not be resolved to an accessible %s' % (path, what))
+    return desc
+
+
 def resolve_app(path):
     """The description of the app *path*; ResolutionError when it cannot be found."""
-    desc = get_app_from_path(path)
-    if desc is None:
-        raise ResolutionError('The given path "' + path + '" could not be resolved to an accessible app')
-    return desc
+    return _found(get_app_from_path(path), path, "app")
 
 
 def resolve_global_workflow(path):
     """The description of the global workflow *path*; ResolutionError when it cannot be found."""
-    desc = get_global_workflow_from_path(path)
-    if desc is None:
-        raise ResolutionError('The given path "' + path + '" could not be resolved to an accessible global workflow')
-    return desc
+    return _found(get_global_workflow_from_path(path), path, "global workflow")
 
 
 def resolve_global_executable(path, is_version_required=False):
@@ -812,11 +809,7 @@ def resolve_global_executable(path, is_version_required=False):
         return resolve_app(path)
     if path.startswith("globalworkflow-"):
         return resolve_global_workflow(path)
-    desc = get_global_exec_from_path(path)
-    if desc is None:
-        raise ResolutionError('The given path "' + path +
-                              '" could not be resolved to an accessible global executable (app or workflow)')
-    return desc
+    return _found(get_global_exec_from_path(path), path, "global executable (app or workflow)")
 
 
 def _binding(name):

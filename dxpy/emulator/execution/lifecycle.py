@@ -5,12 +5,13 @@
 ``waiting_on_output`` until subjobs are done and the output's references resolve; then ``done``
 (outputs checked against the output spec, data objects cloned into the project) or ``failed``.
 A failure takes the job's whole tree (same origin job) with it; jobs in other trees that need
-it fail with ``DependencyUnsatisfiable``. Analyses follow the jobs of their stages.
+it fail with ``DependencyUnsatisfiable``. Analyses follow the jobs of their stages. A job tree's
+temporary workspace is destroyed once every job using it has ended.
 """
 import copy
 
 from ..model import tokens
-from ..model.access import clone_key, find_copy, object_copies
+from ..model.access import clone_key, find_copy, object_copies, object_key
 from ..model.containers import ensure_folder
 from ..model.executables import fits, is_reference, link_of, object_link, stored_executable
 from ..model.ids import id_class, now_ms
@@ -344,3 +345,30 @@ def advance(state):
             elif job["state"] == "waiting_on_output":
                 changed = try_finish(state, job) or job["state"] != "waiting_on_output" or changed
     return runnable
+
+
+# Temporary workspaces
+
+def destroy_finished_workspaces(state, drop_parts):
+    """Destroy the workspace containers whose jobs have all ended, as the platform does, unless
+    one of them asked for ``delayWorkspaceDestruction``. *drop_parts(file_id)* frees a file's
+    bytes when its last copy goes. Returns the IDs of the containers destroyed."""
+    kept, ended = set(), set()
+    for job in state.get("jobs", {}).values():
+        workspace = job.get("workspace") if job["class"] == "job" else None
+        if not isinstance(workspace, str) or not workspace.startswith("container-"):
+            continue
+        if job["state"] not in TERMINAL or job.get("delayWorkspaceDestruction"):
+            kept.add(workspace)
+        else:
+            ended.add(workspace)
+    destroyed = [workspace for workspace in ended - kept if workspace in state["containers"]]
+    for workspace in destroyed:
+        inside = [obj for obj in state["objects"].values() if obj.get("project") == workspace]
+        for obj in inside:
+            del state["objects"][object_key(state, obj)]
+        del state["containers"][workspace]
+        for obj in inside:
+            if obj["class"] == "file" and not object_copies(state, obj["id"]):
+                drop_parts(obj["id"])
+    return destroyed

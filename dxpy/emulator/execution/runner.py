@@ -2,9 +2,12 @@
 
 A scheduler thread applies the platform's rules (:mod:`.lifecycle`) whenever something may
 have changed (a job was created, a process ended) and at least every ``poll_interval``
-seconds (files finish closing, users terminate jobs); jobs that become runnable go to a pool
-of ``max_parallel_jobs`` worker threads, each running one job's process at a time. Whatever a
-job's code does, only that job fails: the emulator stays up.
+seconds (files finish closing, users terminate jobs); jobs that become runnable start in a
+worker thread of their own, each running one job's process. At most ``max_parallel_jobs``
+processes hold a slot at a time; a running job with unfinished subjobs gives its slot up, since
+it may be blocked waiting for them (``wait_on_done``) and they must be able to run. When a job
+tree ends, its temporary workspace is destroyed (unless ``delayWorkspaceDestruction``).
+Whatever a job's code does, only that job fails: the emulator stays up.
 """
 import copy
 import json
@@ -118,12 +121,11 @@ class JobRunner(object):
         self._wakeup = threading.Event()
         self._stopping = threading.Event()
         self._thread = None
-        self._pool = None
+        self._workers = {}  # job ID -> the thread running it
 
     # Starting and stopping
 
     def start(self):
-        from concurrent.futures import ThreadPoolExecutor  # only an emulator that runs jobs needs it
         if self._thread is not None:
             raise RuntimeError("the job runner is already running")
         if self.scratch_dir is None:
@@ -133,7 +135,6 @@ class JobRunner(object):
         jobhome.write_command_wrappers(self.bin_dir)
         self._stopping.clear()
         self._abandon_lost_jobs()
-        self._pool = ThreadPoolExecutor(max_workers=self.max_parallel_jobs, thread_name_prefix="dxpy-emulator-job")
         self.platform.job_runner = self
         jobs_model.RUNNABLE_HOOKS.append(self._announced)
         self._thread = threading.Thread(target=self._schedule_forever, name="dxpy-emulator-scheduler", daemon=True)
@@ -155,8 +156,10 @@ class JobRunner(object):
             processes = list(self._processes.values())
         for process in processes:
             _kill(process)
-        self._pool.shutdown(wait=True)
-        self._pool = None
+        with self._guard:
+            workers = list(self._workers.values())
+        for worker in workers:
+            worker.join()
         if getattr(self.platform, "job_runner", None) is self:
             self.platform.job_runner = None
         if self._own_scratch and self.scratch_dir is not None:
@@ -199,18 +202,35 @@ class JobRunner(object):
             before = [(job["id"], job["state"]) for job in jobs.values()]
             settle_all(state)
             lifecycle.advance(state)
+            destroyed = lifecycle.destroy_finished_workspaces(state, self.platform.store.drop_parts)
             with self._guard:
-                start = [job_id for job_id, job in jobs.items()
-                         if job["state"] == "runnable" and job_id not in self._submitted]
+                start = self._jobs_to_start(jobs)
                 self._submitted.update(start)
                 finished = [job_id for job_id in self._processes if jobs.get(job_id, {}).get("state") != "running"]
                 doomed = [self._processes[job_id] for job_id in finished]
-            if [(job["id"], job["state"]) for job in jobs.values()] != before:
+            if destroyed or [(job["id"], job["state"]) for job in jobs.values()] != before:
                 self.platform.store.save()
         for process in doomed:
             _kill(process)  # terminated, or failed with its job tree
         for job_id in start:
-            self._pool.submit(self._execute, job_id)
+            worker = threading.Thread(target=self._execute, args=(job_id,), name="dxpy-emulator-" + job_id,
+                                      daemon=True)
+            with self._guard:
+                self._workers[job_id] = worker
+            worker.start()
+
+    def _jobs_to_start(self, jobs):
+        """The runnable jobs that get a free slot, oldest first (call with both locks held).
+
+        A submitted job holds a slot unless it has unfinished subjobs: it may be blocked waiting
+        for them, and taking the slot away from it is what lets them run (no deadlock with a
+        single slot). Processes are then bounded by ``max_parallel_jobs`` plus their ancestors."""
+        waiting_parents = set(job.get("parentJob") for job in jobs.values()
+                              if job["class"] == "job" and job["state"] not in lifecycle.TERMINAL)
+        busy = sum(1 for job_id in self._submitted if job_id not in waiting_parents)
+        runnable = [job_id for job_id, job in jobs.items()
+                    if job["state"] == "runnable" and job_id not in self._submitted]
+        return runnable[:max(0, self.max_parallel_jobs - busy)]
 
     # Running one job
 
@@ -241,6 +261,7 @@ class JobRunner(object):
         finally:
             with self._guard:
                 self._submitted.discard(job_id)
+                self._workers.pop(job_id, None)
             self.wake()
 
     def _begin(self, job_id):

@@ -9,7 +9,7 @@ import re
 
 from ..errors import InvalidInput, InvalidState, PermissionDenied, ResourceNotFound
 from .access import container, data_object
-from .containers import new_container
+from .containers import edit_list, new_container
 from .describe import describe_option, select
 from .ids import id_class, new_id, now_ms
 from .objects import CONTAINER_IDS
@@ -167,6 +167,16 @@ def _check_version(req, kind, name, version):
 
 
 _TEXT = ("title", "summary", "description", "developerNotes")
+# (field, type) of what an update may change on any version, and of an app's run options.
+_EDITABLE = tuple((key, str) for key in _TEXT) + (("details", (dict, list)),)
+_RUN_OPTIONS = (("ignoreReuse", bool), ("httpsApp", dict), ("treeTurnaroundTimeThreshold", int))
+
+
+def _copy_given(payload, target, typed_fields):
+    """Copy into *target* the fields of *typed_fields* that *payload* has, type-checked."""
+    for key, kind in typed_fields:
+        if key in payload:
+            target[key] = copy.deepcopy(get(payload, key, kind))
 
 
 def _common_new(req, kind, initial):
@@ -247,9 +257,7 @@ def _app_spec(req, payload, record):
     record.update(fields)
     if "access" in payload:
         record["access"] = access_spec(payload)
-    for key, kind in (("ignoreReuse", bool), ("httpsApp", dict), ("treeTurnaroundTimeThreshold", int)):
-        if key in payload:
-            record[key] = copy.deepcopy(get(payload, key, kind))
+    _copy_given(payload, record, _RUN_OPTIONS)
     record["resources"] = _resources(req, payload)
     record["regionalOptions"] = {REGION: {"applet": record["applet"], "resources": record["resources"]}}
 
@@ -330,17 +338,11 @@ def app_update(req):
     record = _unpublished(req, APP)
     payload = req.payload
     changes = dict(record)
-    for key in _TEXT:
-        if key in payload:
-            changes[key] = get(payload, key, str)
-    if "details" in payload:
-        changes["details"] = copy.deepcopy(get(payload, "details", (dict, list)))
+    _copy_given(payload, changes, _EDITABLE)
     if "applet" in payload or "regionalOptions" in payload:
         _app_spec(req, payload, changes)
     else:
-        for key, kind in (("ignoreReuse", bool), ("httpsApp", dict), ("treeTurnaroundTimeThreshold", int)):
-            if key in payload:
-                changes[key] = copy.deepcopy(get(payload, key, kind))
+        _copy_given(payload, changes, _RUN_OPTIONS)
         if "access" in payload:
             changes["access"] = access_spec(payload)
         if "resources" in payload:
@@ -354,11 +356,7 @@ def global_workflow_update(req):
     record = _unpublished(req, GLOBAL_WORKFLOW)
     payload = req.payload
     changes = {}
-    for key in _TEXT:
-        if key in payload:
-            changes[key] = get(payload, key, str)
-    if "details" in payload:
-        changes["details"] = copy.deepcopy(get(payload, "details", (dict, list)))
+    _copy_given(payload, changes, _EDITABLE)
     if "workflow" in payload or "regionalOptions" in payload:
         workflow_id, cid = _workflow_copy(req, _source(req, GLOBAL_WORKFLOW, payload))
         changes["regionalOptions"] = {REGION: {"workflow": workflow_id, "resources": cid}}
@@ -374,58 +372,59 @@ def _move_aliases(req, kind, record, aliases):
     for other in kind.versions(req.state).values():
         if other["name"] == record["name"] and other is not record:
             other["aliases"] = [alias for alias in other["aliases"] if alias not in aliases]
-    record["aliases"].extend(alias for alias in aliases if alias not in record["aliases"])
+    edit_list(record, "aliases", aliases, adding=True)
 
 
-def _publisher(kind):
-    def publish(req):
-        record = _editable(req, kind)
-        make_default = get(req.payload, "makeDefault", bool, False)
-        if "published" in record:
-            raise InvalidState("%s is already published" % record["id"])
-        record["published"] = now_ms()
-        if make_default:
-            _move_aliases(req, kind, record, [DEFAULT_ALIAS])
-        return _touch(record)
-    publish.__name__ = "%s_publish" % kind.klass
-    return publish
-
-
-def _deleter(kind):
-    def delete(req):
-        record = _editable(req, kind)
-        record["deleted"] = True
-        record["aliases"] = []
-        return _touch(record)
-    delete.__name__ = "%s_delete" % kind.klass
-    return delete
-
-
-def _tagger(kind, adding):
+def _version_editor(kind, route_name, change):
+    """The route that applies ``change(req, kind, record)`` to the caller's editable
+    version of *kind*, then marks it modified."""
     def edit(req):
         record = _editable(req, kind)
-        tags = strings(req.payload, "tags")
-        if adding:
-            _move_aliases(req, kind, record, tags)
-        else:
-            record["aliases"] = [alias for alias in record["aliases"]
-                                 if alias not in tags or alias == record["version"]]
+        change(req, kind, record)
         return _touch(record)
-    edit.__name__ = "%s_%s_tags" % (kind.klass, "add" if adding else "remove")
+    edit.__name__ = "%s_%s" % (kind.klass, route_name)
     return edit
 
 
-def _categories(kind, adding):
-    def edit(req):
-        record = _editable(req, kind)
-        categories = strings(req.payload, "categories")
-        if adding:
-            record["categories"].extend(c for c in categories if c not in record["categories"])
-        else:
-            record["categories"] = [c for c in record["categories"] if c not in categories]
-        return _touch(record)
-    edit.__name__ = "%s_%s_categories" % (kind.klass, "add" if adding else "remove")
-    return edit
+def _publish(req, kind, record):
+    make_default = get(req.payload, "makeDefault", bool, False)
+    if "published" in record:
+        raise InvalidState("%s is already published" % record["id"])
+    record["published"] = now_ms()
+    if make_default:
+        _move_aliases(req, kind, record, [DEFAULT_ALIAS])
+
+
+def _delete(req, kind, record):
+    record["deleted"] = True
+    record["aliases"] = []
+
+
+def _add_tags(req, kind, record):
+    _move_aliases(req, kind, record, strings(req.payload, "tags"))
+
+
+def _remove_tags(req, kind, record):
+    tags = strings(req.payload, "tags")
+    # The version number is an alias too, and stays.
+    record["aliases"] = [alias for alias in record["aliases"] if alias not in tags or alias == record["version"]]
+
+
+def _categories_change(adding):
+    def change(req, kind, record):
+        edit_list(record, "categories", strings(req.payload, "categories"), adding)
+    return change
+
+
+def _principals_change(field, adding):
+    """Add or remove developers or authorized users, which belong to the name, not the version."""
+    def change(req, kind, record):
+        values = _principals(req.payload, field, field == "authorizedUsers")
+        names = kind.name_record(req.state, record["name"])
+        if not adding and field == "developers" and all(value in values for value in names[field]):
+            raise InvalidInput("An %s must keep at least one developer" % kind.klass)
+        edit_list(names, field, values, adding)
+    return change
 
 
 def _lister(kind, field):
@@ -436,23 +435,6 @@ def _lister(kind, field):
         return {field: list(kind.name_record(req.state, record["name"])[field])}
     listing.__name__ = "%s_list_%s" % (kind.klass, field)
     return listing
-
-
-def _principal_editor(kind, field, adding):
-    def edit(req):
-        record = _editable(req, kind)
-        values = _principals(req.payload, field, field == "authorizedUsers")
-        names = kind.name_record(req.state, record["name"])
-        if adding:
-            names[field].extend(value for value in values if value not in names[field])
-        else:
-            remaining = [value for value in names[field] if value not in values]
-            if field == "developers" and not remaining:
-                raise InvalidInput("An %s must keep at least one developer" % kind.klass)
-            names[field] = remaining
-        return _touch(record)
-    edit.__name__ = "%s_%s_%s" % (kind.klass, "add" if adding else "remove", field)
-    return edit
 
 
 def _installer(kind, installing):
@@ -559,20 +541,21 @@ def _routes(kind):
     klass = kind.klass
     routes = {
         (klass, "describe"): _describer(kind),
-        (klass, "publish"): _publisher(kind),
-        (klass, "delete"): _deleter(kind),
-        (klass, "addTags"): _tagger(kind, True),
-        (klass, "removeTags"): _tagger(kind, False),
-        (klass, "addCategories"): _categories(kind, True),
-        (klass, "removeCategories"): _categories(kind, False),
+        (klass, "publish"): _version_editor(kind, "publish", _publish),
+        (klass, "delete"): _version_editor(kind, "delete", _delete),
+        (klass, "addTags"): _version_editor(kind, "add_tags", _add_tags),
+        (klass, "removeTags"): _version_editor(kind, "remove_tags", _remove_tags),
+        (klass, "addCategories"): _version_editor(kind, "add_categories", _categories_change(True)),
+        (klass, "removeCategories"): _version_editor(kind, "remove_categories", _categories_change(False)),
         (klass, "listCategories"): _lister(kind, "categories"),
         (klass, "listDevelopers"): _lister(kind, "developers"),
         (klass, "listAuthorizedUsers"): _lister(kind, "authorizedUsers"),
     }
     for field in ("developers", "authorizedUsers"):
         suffix = field[0].upper() + field[1:]
-        routes[(klass, "add" + suffix)] = _principal_editor(kind, field, True)
-        routes[(klass, "remove" + suffix)] = _principal_editor(kind, field, False)
+        routes[(klass, "add" + suffix)] = _version_editor(kind, "add_" + field, _principals_change(field, True))
+        routes[(klass, "remove" + suffix)] = _version_editor(kind, "remove_" + field,
+                                                             _principals_change(field, False))
     return routes
 
 

@@ -130,16 +130,13 @@ def _remove_object(req, obj):
 
 def container_add_tags(req):
     c = container(req)
-    for tag in strings(req.payload, "tags"):
-        if tag not in c["tags"]:
-            c["tags"].append(tag)
+    edit_list(c, "tags", strings(req.payload, "tags"), adding=True)
     return touch(c)
 
 
 def container_remove_tags(req):
     c = container(req)
-    removed = set(strings(req.payload, "tags"))
-    c["tags"] = [tag for tag in c["tags"] if tag not in removed]
+    edit_list(c, "tags", strings(req.payload, "tags"), adding=False)
     return touch(c)
 
 
@@ -147,6 +144,15 @@ def container_set_properties(req):
     c = container(req)
     set_properties(c, string_map(req.payload, "properties", allow_null=True))
     return touch(c)
+
+
+def edit_list(entity, field, values, adding):
+    """Append the *values* that ``entity[field]`` lacks (once each, in order), or remove
+    every one of them from it."""
+    if adding:
+        entity[field].extend(value for value in values if value not in entity[field])
+    else:
+        entity[field] = [value for value in entity[field] if value not in values]
 
 
 def set_properties(entity, changes):

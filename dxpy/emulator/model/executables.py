@@ -10,7 +10,7 @@ from ..errors import InvalidInput, InvalidState, PlatformError, ResourceNotFound
 from .access import container, data_object, not_found, object_copies, require_open, touch
 from .containers import object_list_projects
 from .ids import id_class, new_id
-from .objects import COMMON_ROUTES, create_object
+from .objects import COMMON_ROUTES, collect, create_object
 from .validate import REQUIRED, get, strings
 
 FIELD_NAME = re.compile(r"^[a-zA-Z_][0-9a-zA-Z_]*$")
@@ -112,16 +112,7 @@ def fits(klass, value):
 
 def _references(value):
     """Every ``$dnanexus_link`` dict that is a reference, anywhere in *value*."""
-    if is_reference(value):
-        return [link_of(value)]
-    found = []
-    if isinstance(value, dict):
-        for item in value.values():
-            found.extend(_references(item))
-    elif isinstance(value, list):
-        for item in value:
-            found.extend(_references(item))
-    return found
+    return collect(value, lambda part: link_of(part) if is_reference(part) else None)
 
 
 def check_input(spec, given, where="input"):

@@ -12,7 +12,7 @@ from ..errors import InvalidInput, InvalidState, PermissionDenied, ResourceNotFo
 from . import paths
 from .access import at_least, container, data_object, level_of
 from .apps import GLOBAL_WORKFLOW, REGION, lookup, resolve_app
-from .containers import folder_arg, new_container, set_properties
+from .containers import edit_list, folder_arg, new_container, set_properties
 from .describe import describe_option, select
 from .executables import check_input, check_objects, is_reference, link_of, stored_executable, typed_object
 from .ids import id_class, new_id, now_ms
@@ -173,11 +173,7 @@ def _describer(klass):
 def _tagger(klass, adding):
     def edit(req):
         job = _execution(req, klass, "CONTRIBUTE")
-        tags = strings(req.payload, "tags")
-        if adding:
-            job["tags"].extend(tag for tag in tags if tag not in job["tags"])
-        else:
-            job["tags"] = [tag for tag in job["tags"] if tag not in tags]
+        edit_list(job, "tags", strings(req.payload, "tags"), adding)
         return _touched(job)
     edit.__name__ = "%s_%s_tags" % (klass, "add" if adding else "remove")
     return edit

@@ -3,7 +3,7 @@ import copy
 
 from ..errors import InvalidInput
 from .access import container, data_object, object_copies, require_open, touch
-from .containers import ensure_folder, folder_arg, require_folder, set_properties
+from .containers import edit_list, ensure_folder, folder_arg, require_folder, set_properties
 from .describe import select
 from .ids import new_id, now_ms
 from .validate import REQUIRED, entity_id, get, string_map, strings
@@ -48,21 +48,32 @@ def record_new(req):
     return {"id": obj["id"]}
 
 
-def links_in(value):
-    """IDs referenced by ``{"$dnanexus_link": ...}`` anywhere in *value*."""
-    found = []
+def collect(value, pick):
+    """Every non-None ``pick(part)`` for *value* and the parts nested in its dicts and
+    lists, outermost first; a picked part is not searched further."""
+    picked = pick(value)
+    if picked is not None:
+        return [picked]
     if isinstance(value, dict):
+        value = value.values()
+    elif not isinstance(value, list):
+        return []
+    return [found for item in value for found in collect(item, pick)]
+
+
+def _linked_id(value):
+    if isinstance(value, dict) and len(value) == 1:
         link = value.get("$dnanexus_link")
         if isinstance(link, dict):
             link = link.get("id")
-        if isinstance(link, str) and len(value) == 1:
-            return [link]
-        for item in value.values():
-            found.extend(links_in(item))
-    elif isinstance(value, list):
-        for item in value:
-            found.extend(links_in(item))
-    return found
+        if isinstance(link, str):
+            return link
+    return None
+
+
+def links_in(value):
+    """IDs referenced by ``{"$dnanexus_link": ...}`` anywhere in *value*."""
+    return collect(value, _linked_id)
 
 
 def describe_object(obj, payload):
@@ -95,10 +106,7 @@ def _list_editor(field, adding):
         values = strings(req.payload, field)
         if field == "types":
             require_open(obj)
-        if adding:
-            obj[field].extend(value for value in values if value not in obj[field])
-        else:
-            obj[field] = [value for value in obj[field] if value not in values]
+        edit_list(obj, field, values, adding)
         return touch(obj)
     edit.__name__ = ("add_" if adding else "remove_") + field
     return edit
