@@ -161,8 +161,18 @@ def start_emulator(python, env):
     return process, dict(word.split("=", 1) for word in words[1:])
 
 
+def process_cpu_seconds(pid):
+    """User + system CPU seconds *pid* has used so far (Linux; None elsewhere)."""
+    try:
+        with open("/proc/%d/stat" % pid) as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / float(os.sysconf("SC_CLK_TCK"))
+
+
 def run_child(python, args, env, cwd):
-    """Run ``python args...``; returns (its JSON result, its peak RSS in MiB)."""
+    """Run ``python args...``; returns (its JSON result, its peak RSS in MiB, its CPU seconds)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         process = subprocess.Popen([python] + args, stdout=out, stderr=err, env=env, cwd=cwd)
         _, status, usage = os.wait4(process.pid, 0)
@@ -172,7 +182,7 @@ def run_child(python, args, env, cwd):
         if process.returncode != 0:
             sys.exit("%s %s failed (%d):\n%s" % (python, args[:3], process.returncode, err.read().decode()[-3000:]))
         lines = out.read().decode().strip().splitlines()
-    return json.loads(lines[-1]), usage.ru_maxrss / 1024.0  # Linux gives KiB
+    return json.loads(lines[-1]), usage.ru_maxrss / 1024.0, usage.ru_utime + usage.ru_stime  # Linux: KiB
 
 
 def make_source(path, size):
@@ -236,15 +246,15 @@ def main():
                 env.update(dx_env)
                 env["DX_WORKSPACE_ID"] = dx_env["DX_PROJECT_CONTEXT_ID"]
                 envs[name] = env
-            results = measure(args, impls, pythons, envs, dx_env, tmp, source, source_md5)
+            results = measure(args, impls, pythons, envs, dx_env, tmp, source, source_md5, emulator.pid)
         finally:
             emulator.terminate()
             emulator.wait()
     report(args, impls, results)
 
 
-def measure(args, impls, pythons, envs, dx_env, tmp, source, source_md5):
-    """{(operation, impl): [(MB/s, peak RSS MiB), ...]}"""
+def measure(args, impls, pythons, envs, dx_env, tmp, source, source_md5, emulator_pid):
+    """{(operation, impl): [(MB/s, peak RSS MiB, client CPU s, emulator CPU s), ...]}"""
     results = {}
     target = os.path.join(tmp, "downloaded.bin")
 
@@ -253,9 +263,13 @@ def measure(args, impls, pythons, envs, dx_env, tmp, source, source_md5):
             argv = ["-c", RAW_CHILD, op] + list(rest[:1]) + [str(args.part_size), str(args.threads)] + list(rest[1:])
         else:
             argv = ["-c", CHILD, op] + list(rest[:1]) + [str(args.part_size)] + list(rest[1:])
-        result, rss = run_child(pythons[name], argv, envs[name], tmp)
-        results.setdefault((op, name), []).append((args.size / MIB / result["seconds"], rss))
-        print("  %-8s %-4s %8.1f MB/s  %7.1f MiB RSS" % (op, name, results[op, name][-1][0], rss), file=sys.stderr)
+        emulator_before = process_cpu_seconds(emulator_pid)
+        result, rss, cpu = run_child(pythons[name], argv, envs[name], tmp)
+        emulator_after = process_cpu_seconds(emulator_pid)
+        emulator_cpu = emulator_after - emulator_before if emulator_before is not None else float("nan")
+        results.setdefault((op, name), []).append((args.size / MIB / result["seconds"], rss, cpu, emulator_cpu))
+        print("  %-8s %-4s %8.1f MB/s  %7.1f MiB RSS  CPU s: client %.2f emulator %.2f"
+              % (op, name, results[op, name][-1][0], rss, cpu, emulator_cpu), file=sys.stderr)
         return result
 
     for run in range(args.runs):
@@ -303,6 +317,18 @@ def report(args, impls, results):
     for op in ("upload", "download", "read"):
         ref, this, raw = (median(op, name, 1) for name in ("ref", "this", "raw"))
         print("%-10s %s %s %s | %s  (MiB)" % (op, fmt(ref), fmt(this), fmt(raw), fmt(ratio(this, ref), "%9.2f")))
+
+    # Client and emulator share the machine's cores: with both busy, their CPU seconds per
+    # GiB bound the throughput any client can reach on it.
+    print("\n%-10s %17s %17s %17s" % ("CPU s/GiB", "ref", "this", "raw"))
+    print("%-10s %17s %17s %17s" % ("", "client+emulator", "client+emulator", "client+emulator"))
+    per_gib = 1024.0 * MIB / args.size
+    for op in ("upload", "download", "read"):
+        cells = []
+        for name in ("ref", "this", "raw"):
+            client, emulator = median(op, name, 2), median(op, name, 3)
+            cells.append("%17s" % ("-" if client is None else "%.2f + %.2f" % (client * per_gib, emulator * per_gib)))
+        print("%-10s %s" % (op, " ".join(cells)))
 
     targets = []
     for op in ("upload", "download"):

@@ -136,7 +136,7 @@ def test_parts_in_flight_are_bounded(emu, monkeypatch):
     # Slow part uploads: write() must wait for a slot rather than queue the whole file.
     emu.faults.add("/upload/*", action="delay", delay=0.05)
     running, peak, lock = [0], [0], threading.Lock()
-    original = DXFile.upload_part
+    original = DXFile._upload_part
 
     def counting(self, *args, **kwargs):
         with lock:
@@ -147,7 +147,7 @@ def test_parts_in_flight_are_bounded(emu, monkeypatch):
         finally:
             with lock:
                 running[0] -= 1
-    monkeypatch.setattr(DXFile, "upload_part", counting)
+    monkeypatch.setattr(DXFile, "_upload_part", counting)
     limit = DXFile._http_threadpool_size
     f = new_dxfile(mode="wb", write_buffer_size=PART)
     data = payload(8 * PART)
@@ -419,22 +419,23 @@ def test_permanent_download_fault_raises(emu, sleeps):
 
 # -- download URLs -----------------------------------------------------------------------------
 
-def test_download_url_is_cached_and_refreshed_after_an_error(emu, monkeypatch):
+def test_download_url_is_cached_and_refreshed_after_an_error(emu):
     f = new_closed_file(payload(2 * PART))
-    calls = []
-    original = dxpy.api.file_download
-    monkeypatch.setattr(dxpy.api, "file_download", lambda *a, **k: calls.append(a) or original(*a, **k))
+    counter = emu.faults.add("/%s/download" % f.get_id(), action="delay", delay=0)  # counts the URL requests
+
+    def url_calls():
+        return counter.hits
     r = DXFile(f.get_id(), mode="rb", read_buffer_size=PART // 4)
     url, headers = r.get_download_url()
-    assert r.get_download_url()[0] == url and len(calls) == 1
+    assert r.get_download_url()[0] == url and url_calls() == 1
     headers["X"] = "changed"
     assert "X" not in r.get_download_url()[1]  # every caller gets its own headers
     r.read()
-    assert len(calls) == 1  # all ranges served from the one URL
+    assert url_calls() == 1  # all ranges served from the one URL
     emu.faults.add("/download/*", status=500, times=1)
     r.seek(0)
     r.read()
-    assert len(calls) == 2  # the failed attempt asked for a fresh URL
+    assert url_calls() == 2  # the failed attempt asked for a fresh URL
 
 
 def test_expired_download_url_is_renewed(emu, monkeypatch):

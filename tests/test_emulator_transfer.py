@@ -304,3 +304,20 @@ def test_an_outage_that_starts_after_some_requests(small_parts):
 def test_bad_after_is_named(dx_emulator, after):
     with pytest.raises(ValueError, match="after must be a non-negative integer"):
         dx_emulator.faults.add("/download/*", after=after)
+
+
+def test_rules_can_require_request_headers(small_parts):
+    emu = small_parts
+    file_id = closed_file(emu, [b"0123", b"4567"])
+    rule = emu.faults.add("/download/*", status=500, headers={"range": "bytes=0-*"})  # names: any case
+    url = download_url(file_id)
+    assert _get(url, Range="bytes=0-3").status_code == 500
+    assert _get(url, Range="bytes=4-7").status_code == 206
+    assert _get(url).status_code == 200  # no Range header: no match
+    assert rule.hits == 1 and emu.faults.list()[0]["headers"] == {"range": "bytes=0-*"}
+
+
+@pytest.mark.parametrize("headers", [5, ["Range"], {"Range": 0}])
+def test_bad_header_patterns_are_named(dx_emulator, headers):
+    with pytest.raises(ValueError, match="headers must be a dict"):
+        dx_emulator.faults.add("/download/*", headers=headers)

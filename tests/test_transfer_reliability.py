@@ -15,6 +15,8 @@ import requests
 
 import dxpy
 from dxpy import exceptions
+from dxpy.bindings import _transfer
+from dxpy.bindings.dxfile import DXFile
 from dxpy.bindings.dxfile_functions import download_dxfile, upload_local_file
 
 KIB = 1024
@@ -171,6 +173,68 @@ def test_permanent_download_fault_raises(emu, sleeps, small_file, tmp_path, kind
     with pytest.raises(error):
         download(file_id, tmp_path / "copy.bin")
     assert 1 <= rule.hits <= 4 * (dxpy.DEFAULT_RETRIES + 1) and len(sleeps) < rule.hits + 4
+
+
+# -- a transfer that gave up leaves nothing running -----------------------------------------------
+
+def wait_until_pool_idle(threads):
+    """Return once every worker of the transfer pool is free: jobs that occupy all of them
+    run only after whatever the pool was still doing."""
+    barrier = threading.Barrier(threads + 1, timeout=DEADLINE)
+    pool = _transfer.worker_pool(threads)
+    jobs = [pool.submit(barrier.wait) for _ in range(threads)]
+    barrier.wait()
+    for job in jobs:
+        job.result()
+
+
+def read_all(file_id):
+    return DXFile(file_id, mode="rb", read_buffer_size=PART).read()
+
+
+@pytest.mark.parametrize("call", ["download_dxfile", "DXFile.read"])
+def test_no_request_after_a_download_gave_up(emu, sleeps, small_file, tmp_path, monkeypatch, call):
+    monkeypatch.setattr(DXFile, "_http_threadpool_size", 3)
+    file_id = upload(small_file[0]).get_id()
+    # The first range fails for good at once; the others keep failing and being retried,
+    # each retry with a fresh URL, while the first failure is being raised.
+    emu.faults.add("/download/*", status=404, headers={"Range": "bytes=0-*"})
+    others = emu.faults.add("/download/*", status=503, retry_after=600)
+    url_requests = emu.faults.add("/%s/download" % file_id, action="delay", delay=0)
+    with pytest.raises(exceptions.ResourceNotFound):
+        if call == "download_dxfile":
+            download(file_id, tmp_path / "copy.bin")
+        else:
+            within_deadline(read_all, file_id)
+    seen = others.hits, url_requests.hits
+    wait_until_pool_idle(DXFile._http_threadpool_size)
+    assert (others.hits, url_requests.hits) == seen, "requests were sent after the call raised"
+
+
+def test_no_request_after_an_upload_gave_up(emu, sleeps, small_file, monkeypatch):
+    monkeypatch.setattr(DXFile, "_http_threadpool_size", 3)
+    emu.faults.add("/upload/*/1", status=404)
+    others = emu.faults.add("/upload/*", status=503, retry_after=600)
+    url_requests = emu.faults.add("/file-*/upload", action="delay", delay=0)
+    with pytest.raises(exceptions.ResourceNotFound):
+        upload(small_file[0])
+    seen = others.hits, url_requests.hits
+    wait_until_pool_idle(DXFile._http_threadpool_size)
+    assert (others.hits, url_requests.hits) == seen, "requests were sent after the call raised"
+
+
+def test_workers_use_the_api_server_of_the_call(emu, source, monkeypatch):
+    """A retry inside a read asks the API server the read began with for a fresh URL, even
+    if the configuration changed meanwhile."""
+    path, data = source
+    file_id = upload(path).get_id()
+    emu.faults.add("/download/*", status=500, times=1)
+
+    def sleep_and_reconfigure(seconds):
+        monkeypatch.setattr(dxpy, "APISERVER", "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.setattr(dxpy.http, "_sleep", sleep_and_reconfigure)
+    assert md5(within_deadline(read_all, file_id)) == md5(data)
+    assert dxpy.APISERVER == "http://127.0.0.1:9"  # the retry did happen after the change
 
 
 # -- resuming ---------------------------------------------------------------------------------------

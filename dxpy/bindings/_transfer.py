@@ -1,6 +1,7 @@
-"""The machinery under file transfers: part sizes, the shared worker pool, bounded sets of
-running jobs, ordered read-ahead and the progress line. Nothing here talks HTTP: the
-callers hand in the functions that do (through ``dxpy.DXHTTPRequest``)."""
+"""The machinery under file transfers: part sizes, the shared worker pool, the Transfer that
+runs one call's jobs on it (captured API server, abort flag, bounded join), bounded sets of
+running jobs, ordered read-ahead, chained hashes and the progress line. The callers hand in
+the functions that fetch and send (through ``dxpy.DXHTTPRequest``)."""
 import collections
 import concurrent.futures
 import math
@@ -70,46 +71,135 @@ def worker_pool(size):
     return _pool
 
 
+# Longest wait, when a transfer is given up on, for its running jobs to notice and stop. A
+# job asleep between retries wakes later, sees the abort flag and sends nothing more.
+ABORT_JOIN_SECONDS = 10
+
+
+class TransferAborted(DXFileError):
+    """Raised inside a job of a transfer that was given up on, instead of its next attempt."""
+
+
+class Transfer(object):
+    """The background work of one transfer call on the shared pool.
+
+    It captures the API server and credentials when it begins, so that a retry in a worker
+    never follows a later change of the configuration, and it has an abort flag that every
+    job checks before it starts and before each attempt at a request (``check``).
+    ``abort`` cancels the queued jobs and waits (bounded) for the running ones."""
+
+    def __init__(self, threads):
+        import dxpy
+        self.threads = max(1, threads)
+        self.pool = worker_pool(self.threads)
+        self.apiserver, self.auth = dxpy.APISERVER, dxpy.AUTH_HELPER
+        self.aborted = False
+        self._lock = threading.Lock()
+        self._futures = set()
+
+    def check(self):
+        if self.aborted:
+            raise TransferAborted("the transfer was given up on")
+
+    def submit(self, fn, *args, **kwargs):
+        self.check()
+        future = self.pool.submit(self._run, fn, args, kwargs)
+        with self._lock:
+            self._futures.add(future)
+        future.add_done_callback(self._forget)
+        return future
+
+    def _run(self, fn, args, kwargs):
+        self.check()  # queued before the abort, started after it
+        return fn(*args, **kwargs)
+
+    def _forget(self, future):
+        with self._lock:
+            self._futures.discard(future)
+
+    def api_call(self, route, payload, **kwargs):
+        """POST *payload* to *route* of the captured API server (with retries); no attempt
+        starts once the transfer is aborted."""
+        import dxpy
+
+        def resource():
+            self.check()
+            return self.apiserver + route, {}
+        kwargs.setdefault("always_retry", True)
+        return dxpy.DXHTTPRequest(resource, payload, prepend_srv=False, auth=self.auth, **kwargs)
+
+    def abort(self, timeout=ABORT_JOIN_SECONDS):
+        """Stop: queued jobs never start, running ones make no new attempt; wait for them."""
+        self.aborted = True
+        with self._lock:
+            futures = list(self._futures)
+        for future in futures:
+            future.cancel()
+        concurrent.futures.wait(futures, timeout)
+
+    def running(self):
+        """How many of its jobs are queued or running."""
+        with self._lock:
+            return len(self._futures)
+
+
 class BoundedJobs(object):
-    """Jobs submitted to a pool, at most *limit* of them unfinished: ``submit`` waits for a
-    slot, which bounds the memory the jobs' data holds. The first failure is raised by the
+    """Jobs of one writer on the pool, at most *threads* of them unfinished: ``submit`` waits
+    for a slot, which bounds the memory the jobs' data holds. Each job is called with the
+    Transfer as its first argument. The first failure aborts the rest and is raised by the
     ``submit`` or ``wait_all`` that notices it."""
 
     def __init__(self):
+        self.transfer = None
         self._futures = set()
 
     def __len__(self):
         return len(self._futures)
 
-    def submit(self, pool, limit, fn, *args, **kwargs):
-        while len(self._futures) >= max(1, limit):
-            done, _ = concurrent.futures.wait(self._futures, return_when=concurrent.futures.FIRST_COMPLETED)
-            self._collect(done)
-        self._futures.add(pool.submit(fn, *args, **kwargs))
+    def submit(self, threads, fn, *args, **kwargs):
+        if self.transfer is None:
+            self.transfer = Transfer(threads)
+        try:
+            while len(self._futures) >= self.transfer.threads:
+                self._collect(concurrent.futures.FIRST_COMPLETED)
+            self._futures.add(self.transfer.submit(fn, self.transfer, *args, **kwargs))
+        except BaseException:
+            self._abort()
+            raise
 
     def wait_all(self):
-        if not self._futures:
-            return
-        concurrent.futures.wait(self._futures)
-        self._collect(set(self._futures))
+        try:
+            while self._futures:
+                self._collect(concurrent.futures.FIRST_EXCEPTION)
+        except BaseException:
+            self._abort()
+            raise
+        self.transfer = None  # the next write captures the configuration anew
 
-    def _collect(self, done):
+    def _collect(self, return_when):
+        done, _ = concurrent.futures.wait(self._futures, return_when=return_when)
         self._futures.difference_update(done)
         for future in done:
             error = future.exception()
             if error is not None:
-                # The rest are left to finish; their data must not be reported as written.
-                concurrent.futures.wait(self._futures)
-                self._futures.clear()
                 raise error
+
+    def _abort(self):
+        # Whatever was still on its way is not reported as written.
+        if self.transfer is not None:
+            self.transfer.abort()
+        self._futures.clear()
+        self.transfer = None
 
 
 class OrderedPrefetch(object):
-    """Run ``fn(*args)`` for each item of *tasks* on *pool*, at most *depth* ahead of the
-    consumer, and hand back the results in task order (``next()``; None at the end)."""
+    """Run ``fn(*task)`` for each task of *tasks* as jobs of *transfer*, at most *depth*
+    ahead of the consumer, and hand back the results in task order (``next()``; None at
+    the end). A failure, or ``close``, aborts the transfer."""
 
-    def __init__(self, pool, depth, fn, tasks):
-        self._pool, self._depth, self._fn = pool, max(1, depth), fn
+    def __init__(self, transfer, depth, fn, tasks, before_abort=None):
+        self.transfer, self._depth, self._fn = transfer, max(1, depth), fn
+        self._before_abort = before_abort
         self._tasks = iter(tasks)
         self._running = collections.deque()
         self._fill()
@@ -119,7 +209,7 @@ class OrderedPrefetch(object):
             task = next(self._tasks, None)
             if task is None:
                 return
-            self._running.append(self._pool.submit(self._fn, *task))
+            self._running.append(self.transfer.submit(self._fn, *task))
 
     def next(self):
         if not self._running:
@@ -127,18 +217,20 @@ class OrderedPrefetch(object):
         future = self._running.popleft()
         try:
             result = future.result()
+            self._fill()
         except BaseException:
             self.close()
             raise
-        self._fill()
         return result
 
     def close(self):
-        """Give up on the results still due (running ones finish; queued ones never start)."""
-        for future in self._running:
-            future.cancel()
+        """Give up on the results still due: nothing of this prefetch runs after it returns
+        (unless a job outlives ABORT_JOIN_SECONDS; it then starts no new attempt)."""
         self._running.clear()
         self._tasks = iter(())
+        if self._before_abort is not None:
+            self._before_abort()
+        self.transfer.abort()
 
 
 class ChainedHashes(object):
@@ -151,6 +243,11 @@ class ChainedHashes(object):
         self._cond = threading.Condition()
         self._parts = {}  # key -> [hasher, next start, failed]
         self._closed = False
+
+    def seed(self, key, hasher, first_start):
+        """Chain *key* continues *hasher* (bytes before *first_start* already in it)."""
+        with self._cond:
+            self._parts[key] = [hasher, first_start, False]
 
     def _state(self, key, first_start):
         state = self._parts.get(key)
@@ -193,27 +290,6 @@ def ranges(start, end, first_size, max_size):
         yield start, stop
         start = stop
         size = min(size * 2, max_size)
-
-
-# -- memory ----------------------------------------------------------------------------------
-
-_trim = []
-
-
-def release_freed_memory():
-    """Hand memory freed by finished ranges back to the system. glibc raises its mmap
-    threshold after the first large free, so later multi-MiB buffers come from the heaps and
-    stay counted in the process's RSS after they are freed; malloc_trim returns them.
-    A no-op elsewhere."""
-    if not _trim:
-        try:
-            import ctypes
-            libc = ctypes.CDLL("libc.so.6")
-            _trim.append(libc.malloc_trim)
-        except (OSError, AttributeError):
-            _trim.append(None)
-    if _trim[0] is not None:
-        _trim[0](0)
 
 
 # -- progress --------------------------------------------------------------------------------

@@ -161,14 +161,16 @@ def _write_ranges(database, src_filename, project, size, chunksize, expected_md5
     threads = DXDatabase._http_threadpool_size
     spans = _transfer.ranges(0, size, chunksize, chunksize)
 
+    transfer = _transfer.Transfer(threads)
+
     def fetch(start, stop):
-        return _read_range(database, src_filename, project, start, stop, kwargs)
+        return _read_range(database, src_filename, project, start, stop, kwargs, transfer)
 
     progress = _transfer.Progress(size, dest_path, "Downloaded") if show_progress else None
     if progress:
         progress.show(done=0)
     hasher = hashlib.md5() if expected_md5 else None
-    prefetch = _transfer.OrderedPrefetch(_transfer.worker_pool(threads), threads, fetch, spans)
+    prefetch = _transfer.OrderedPrefetch(transfer, threads, fetch, spans)
     try:
         while True:
             data = prefetch.next()
@@ -188,10 +190,13 @@ def _write_ranges(database, src_filename, project, size, chunksize, expected_md5
         progress.finish("Completed")
 
 
-def _read_range(database, src_filename, project, start, stop, kwargs):
+def _read_range(database, src_filename, project, start, stop, kwargs, transfer=None):
     """Bytes [start, stop) of *src_filename* in *database*, by one ranged GET (which
-    DXHTTPRequest retries on network errors and 5xx answers)."""
+    DXHTTPRequest retries on network errors and 5xx answers; no attempt starts once
+    *transfer* is aborted)."""
     def url_and_headers():
+        if transfer is not None:
+            transfer.check()
         url, headers = database.get_download_url(src_filename=src_filename, project=project, **kwargs)
         headers["Range"] = "bytes=%d-%d" % (start, stop - 1)
         return url, headers

@@ -152,9 +152,6 @@ class DXFile(DXDataObject):
         self._chunk, self._chunk_start = b"", 0
         self._decoder = None
 
-    def _pool(self):
-        return _transfer.worker_pool(type(self)._http_threadpool_size)
-
     def _new(self, dx_hash, media_type=None, **kwargs):
         """Call /file/new with *dx_hash* (and ``media`` = *media_type*) and associate the
         handler with the new, open file."""
@@ -284,9 +281,9 @@ class DXFile(DXDataObject):
         index = self._cur_part
         self._cur_part += 1
         if multithread:
-            self._jobs.submit(self._pool(), type(self)._http_threadpool_size, self.upload_part, data, index, **kwargs)
+            self._jobs.submit(type(self)._http_threadpool_size, self._upload_part, data, index, **kwargs)
         else:
-            self.upload_part(data, index, **kwargs)
+            self._upload_part(None, data, index, **kwargs)
 
     def flush(self, multithread=True, **kwargs):
         """Upload what is buffered and wait until every part sent so far is uploaded."""
@@ -304,6 +301,11 @@ class DXFile(DXDataObject):
         if index is not None and (isinstance(index, bool) or not isinstance(index, int)
                                   or not 1 <= index <= MAX_PART_INDEX):
             raise DXFileError("Part index must be an integer from 1 to %d, not %r" % (MAX_PART_INDEX, index))
+        self._upload_part(None, data, index, display_progress, report_progress_fn, **kwargs)
+
+    def _upload_part(self, transfer, data, index, display_progress=False, report_progress_fn=None, **kwargs):
+        """upload_part; as a job of *transfer*, whose API server it uses and whose abort
+        flag stops it before any further attempt."""
         if hasattr(data, "read") and hasattr(data, "seek") and hasattr(data, "tell"):
             body, md5, size = data, md5_hasher(), 0
             start = data.tell()
@@ -326,7 +328,10 @@ class DXFile(DXDataObject):
         def upload_url_and_headers():
             # Called before each attempt at the PUT; fewer retries for each later call, so
             # that the nested retry loops do not multiply.
-            resp = dxpy.api.file_upload(self._dxid, request, max_retries=retries[0], **api_kwargs)
+            if transfer is None:
+                resp = dxpy.api.file_upload(self._dxid, request, max_retries=retries[0], **api_kwargs)
+            else:
+                resp = transfer.api_call("/%s/upload" % self._dxid, request, max_retries=retries[0], **api_kwargs)
             retries[0] = max(0, retries[0] - 1)
             return resp["url"], _validate_headers(resp.get("headers", {}))
 
@@ -379,7 +384,10 @@ class DXFile(DXDataObject):
         """
         return self._download_url(duration, preauthenticated, filename, project, False, **kwargs)
 
-    def _download_url(self, duration, preauthenticated, filename, project, refresh, **kwargs):
+    def _url_project(self, project):
+        """The project to name when asking for a download URL: *project*, else (outside a
+        job) the handler's if it holds the file; ``NO_PROJECT_HINT`` for none. Transfers
+        call it before their workers start, so that no worker has to look it up."""
         if project is not None and not isinstance(project, str):
             raise DXFileError("project must be a project ID string or DXFile.NO_PROJECT_HINT, not %r" % (project,))
         if project is None and "DX_JOB_ID" not in os.environ:
@@ -387,17 +395,19 @@ class DXFile(DXDataObject):
             if self._proj is not None and self._exists_in_proj is None:
                 self._exists_in_proj = object_exists_in_project(self._dxid, self._proj)
             if self._exists_in_proj:
-                project = self._proj
-        if project == DXFile.NO_PROJECT_HINT:
-            project = None
-        key = (duration, preauthenticated, filename, project)
+                return self._proj
+        return DXFile.NO_PROJECT_HINT if project is None else project
+
+    def _download_url(self, duration, preauthenticated, filename, project, refresh, transfer=None, **kwargs):
+        project = self._url_project(project)
+        key = (duration, preauthenticated, filename, None if project == DXFile.NO_PROJECT_HINT else project)
         with self._lock:
             cached = self._url_cache
             if refresh or cached is None or cached[0] != key or cached[3] < time.time():
-                cached = self._url_cache = self._new_download_url(key, **kwargs)
+                cached = self._url_cache = self._new_download_url(key, transfer, **kwargs)
             return cached[1], dict(cached[2])  # each caller gets headers it may change
 
-    def _new_download_url(self, key, **kwargs):
+    def _new_download_url(self, key, transfer, **kwargs):
         duration, preauthenticated, filename, project = key
         args = {"preauthenticated": preauthenticated}
         if duration is not None:
@@ -409,22 +419,29 @@ class DXFile(DXDataObject):
         if "_DX_DUMP_BILLED_PROJECT" in os.environ:  # test hook: which project was billed
             with open(os.environ["_DX_DUMP_BILLED_PROJECT"], "w") as fd:
                 fd.write(project or "")
+        kwargs = _api_kwargs(kwargs)
         kwargs.setdefault("timeout", FILE_REQUEST_TIMEOUT)
-        resp = dxpy.api.file_download(self._dxid, args, **_api_kwargs(kwargs))
+        if transfer is None:
+            resp = dxpy.api.file_download(self._dxid, args, **kwargs)
+        else:
+            resp = transfer.api_call("/%s/download" % self._dxid, args, **kwargs)
         if resp.get("security_status") == "FLAGGED_MALICIOUS":
             warn("WARNING: Potentially malicious file detected. Verify the source before viewing or executing.")
         expires = resp.get("expires")
         expires = expires / 1000.0 - 60 if isinstance(expires, (int, float)) else _NEVER  # allow for clock drift
         return key, resp["url"], _validate_headers(resp.get("headers") or {}), expires
 
-    def _read_range(self, start, stop, project=None, **kwargs):
+    def _read_range(self, start, stop, project=None, transfer=None, **kwargs):
         """Bytes [start, stop) of the file. The cached URL serves the first attempt; a retry
-        asks for a fresh one (it may have expired or gone bad)."""
+        asks for a fresh one (it may have expired or gone bad). As a job of *transfer*, no
+        attempt starts once it is aborted."""
         attempts = [0]
 
         def url_and_headers():
+            if transfer is not None:
+                transfer.check()
             attempts[0] += 1
-            url, headers = self._download_url(None, False, None, project, attempts[0] > 1, **kwargs)
+            url, headers = self._download_url(None, False, None, project, attempts[0] > 1, transfer, **kwargs)
             headers["Range"] = "bytes=%d-%d" % (start, stop - 1)
             return url, headers
 
@@ -519,7 +536,6 @@ class DXFile(DXDataObject):
                 self._start_prefetch(project, kwargs)
             self._chunk_start = self._prefetch_next
             self._chunk = b""  # released before the next range arrives
-            _transfer.release_freed_memory()
             self._chunk = self._prefetch.next()
             if self._chunk is None:
                 raise DXFileError("%s ended at byte %d, before its size of %d bytes"
@@ -531,13 +547,16 @@ class DXFile(DXDataObject):
         self._drop_read_state()
         size = type(self)._http_threadpool_size
         spans = _transfer.ranges(self._pos, self._file_length, FIRST_READ_SIZE, self._read_bufsize)
+        transfer = _transfer.Transfer(size)
         tasks = ((start, stop, project) for start, stop in spans)
-        self._prefetch = _transfer.OrderedPrefetch(self._pool(), size + 1, self._fetch_task(kwargs), tasks)
+        # As many ranges ahead as there are workers: more only hold memory, as the reader
+        # takes each one as soon as it arrives.
+        self._prefetch = _transfer.OrderedPrefetch(transfer, size, self._fetch_task(transfer, kwargs), tasks)
         self._prefetch_next = self._pos
 
-    def _fetch_task(self, kwargs):
+    def _fetch_task(self, transfer, kwargs):
         def fetch(start, stop, project):
-            return self._read_range(start, stop, project, **kwargs)
+            return self._read_range(start, stop, project, transfer=transfer, **kwargs)
         return fetch
 
     # -- archiving -----------------------------------------------------------------------

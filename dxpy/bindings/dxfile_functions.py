@@ -5,6 +5,7 @@ import logging
 import mmap
 import os
 import stat
+import threading
 
 import dxpy
 from . import dxfile, DXFile, _transfer
@@ -182,22 +183,35 @@ def upload_string(to_upload, media_type=None, keep_open=False, wait_on_close=Fal
 # -- download --------------------------------------------------------------------------------
 
 _Span = collections.namedtuple("_Span", "index part_id start end md5")
+_WHOLE = "whole file"  # the ChainedHashes key of the whole-file md5
 
 
-class _PartMismatch(Exception):
-    """Part *index* came out wrong; *whole* is the whole-file hash as it was before it."""
-
-    def __init__(self, index, error, whole):
-        Exception.__init__(self, str(error))
-        self.index, self.error, self.whole = index, error, whole
+def _write_at(fh, data, offset):
+    """Write *data* at *offset* of *fh* (the caller serializes calls where there is no pwrite)."""
+    if not hasattr(os, "pwrite"):
+        fh.seek(offset)
+        fh.write(data)
+        fh.flush()
+        return
+    view = memoryview(data)
+    while len(view):
+        written = os.pwrite(fh.fileno(), view, offset)
+        view, offset = view[written:], offset + written
 
 
 class _Download(object):
-    """One download_dxfile call: the plan (spans of parts), the local file, the checks."""
+    """One download_dxfile call: the plan (spans of parts), the local file, the checks.
+
+    Each range is fetched, hashed (its part's md5; the whole file's, when the platform gives
+    one, in file order) and written at its offset by the worker that fetched it: a range's
+    bytes never wait for the main thread, so memory holds one range per worker. When the
+    call fails, the file is cut back to the ranges written without a gap."""
 
     def __init__(self, handler, desc, filename, chunksize, project, progress, kwargs):
         self.handler, self.filename, self.chunksize = handler, filename, chunksize
-        self.project, self.progress, self.kwargs = project, progress, kwargs
+        self.progress, self.kwargs = progress, kwargs
+        # Resolved here, before any worker starts: a worker makes no lookups of its own.
+        self.project = handler._url_project(project)
         self.file_id = handler.get_id()
         parts = desc.get("parts")
         if parts is None:  # a symlinked file: one range, checked by its whole-file md5 only
@@ -215,40 +229,49 @@ class _Download(object):
         if self.whole_md5 and len(self.spans) == 1 and self.spans[0].md5 == self.whole_md5:
             self.whole_md5 = None  # the part's check is the same check
         self.whole = md5_hasher() if self.whole_md5 else None
+        self.write_lock = threading.Lock()
 
     def run(self, append):
-        first, base = 0, 0
-        if append:
-            fh = open(self.filename, "ab")
-            base = fh.tell()
-        else:
-            try:
-                fh = open(self.filename, "rb+")
-            except (IOError, OSError):
-                fh = open(self.filename, "wb")
-        with fh:
-            if fh.mode == "rb+":
-                first = self._keep_verified_prefix(fh)
-            attempts = collections.defaultdict(lambda: PART_ATTEMPTS)
-            while True:
-                try:
-                    self._transfer(fh, first)
-                    break
-                except _PartMismatch as e:
-                    attempts[e.index] -= 1
-                    if attempts[e.index] <= 0:
-                        raise e.error
-                    logger.warning("%s; downloading part %s again", e.error, self.spans[e.index].part_id)
-                    first = e.index
-                    fh.flush()
-                    fh.truncate(base + self.spans[first].start)
-                    fh.seek(base + self.spans[first].start)
-                    self.whole = e.whole
-                    if self.progress is not None:
-                        self.progress.show(done=self.spans[first].start)
+        with self._open(append) as fh:
+            base = self.base
+            first = self._keep_verified_prefix(fh) if self.resumable else 0
+            fh.flush()
+            todo, attempts, rehash_whole = [span.index for span in self.spans[first:]], {}, False
+            while todo:
+                mismatches = self._transfer(fh, base, todo, chain_whole=not rehash_whole)
+                todo = []
+                for index, error in mismatches:
+                    attempts[index] = attempts.get(index, 0) + 1
+                    if attempts[index] >= PART_ATTEMPTS:
+                        raise error
+                    logger.warning("%s; downloading part %s again", error, self.spans[index].part_id)
+                    todo.append(index)
+                rehash_whole = rehash_whole or bool(todo)
+            if self.whole is not None and rehash_whole:
+                # Damaged ranges went into the running hash: hash the file as written.
+                self.whole = md5_hasher()
+                fh.seek(base)
+                for block in iter(lambda: fh.read(_VERIFY_BLOCK), b""):
+                    self.whole.update(block)
         if self.whole is not None and self.whole.hexdigest() != self.whole_md5:
             raise DXChecksumMismatchError("md5sum mismatch in %s (expected %s, got %s)"
                                           % (self.file_id, self.whole_md5, self.whole.hexdigest()))
+
+    def _open(self, append):
+        """The local file, opened for writes at any offset (never O_APPEND, which would
+        put every pwrite at the end); sets *base* (where the download starts in it) and
+        *resumable* (whether the parts it holds may be kept)."""
+        self.base, self.resumable = 0, False
+        if append:
+            with open(self.filename, "ab") as fh:
+                self.base = fh.tell()
+            return open(self.filename, "rb+")
+        try:
+            fh = open(self.filename, "rb+")
+            self.resumable = True
+            return fh
+        except (IOError, OSError):
+            return open(self.filename, "wb+")
 
     def _keep_verified_prefix(self, fh):
         """Keep the parts of an existing local file that match their md5, cut the rest; return
@@ -280,63 +303,106 @@ class _Download(object):
         logger.debug("%s: %d of %d parts already downloaded", self.file_id, first, len(self.spans))
         return first
 
-    def _fetch(self, hashes, index, start, stop):
+    def _fetch(self, transfer, hashes, fh, base, index, start, stop, chain_whole):
+        """One range: fetched, hashed, written. Returns (index, start, stop, digest or None)."""
         span = self.spans[index]
         try:
-            data = self.handler._read_range(start, stop, self.project, **self.kwargs)
+            data = self.handler._read_range(start, stop, self.project, transfer=transfer, **self.kwargs)
         except BaseException:
             hashes.fail(index, span.start)
+            hashes.fail(_WHOLE, 0)
             raise
         digest = None
         if span.md5:
-            # Hashed here, in the workers: parts hash in parallel with each other and with
-            # the writing of earlier ones.
+            # Parts hash in parallel with each other; the ranges of one part in order.
             hasher = hashes.add(index, span.start, start, stop, data)
             if stop == span.end:
                 digest = hasher.hexdigest()
-        return index, stop, data, digest
+        if chain_whole and self.whole is not None:
+            hashes.add(_WHOLE, None, start, stop, data)
+        with self.write_lock:
+            transfer.check()  # once given up on, the file is cut back: nothing may land after it
+            _write_at(fh, data, base + start)
+        if self.progress is not None:
+            self.progress.add(len(data))
+        return index, start, stop, digest
 
-    def _tasks(self, hashes, first):
-        for span in self.spans[first:]:
+    def _tasks(self, transfer, hashes, fh, base, indexes, chain_whole):
+        """The ranges of the parts *indexes*. Without a whole-file hash to keep in file order,
+        the ranges of *threads* parts are interleaved: a part's ranges hash one after the
+        other, so workers on different parts hash in parallel."""
+        def part_ranges(span):
             for start, stop in _transfer.ranges(span.start, span.end, self.chunksize, self.chunksize):
-                yield hashes, span.index, start, stop
+                yield span.index, start, stop
+        streams = collections.deque(part_ranges(self.spans[index]) for index in indexes)
+        window = 1 if chain_whole and self.whole is not None else transfer.threads
+        active = collections.deque()
+        while streams or active:
+            while streams and len(active) < window:
+                active.append(streams.popleft())
+            stream = active.popleft()
+            task = next(stream, None)
+            if task is not None:
+                yield (transfer, hashes, fh, base) + task + (chain_whole,)
+                active.append(stream)
 
-    def _transfer(self, fh, first):
+    def _transfer(self, fh, base, indexes, chain_whole):
+        """Download the parts *indexes*; returns [(index, DXChecksumMismatchError)] for the
+        parts that came out wrong. On failure, cuts the file after what arrived intact."""
         hashes = _transfer.ChainedHashes(md5_hasher)
-        prefetch = _transfer.OrderedPrefetch(self.handler._pool(), DXFile._http_threadpool_size, self._fetch,
-                                             self._tasks(hashes, first))
-        current, whole_before = None, None
+        if chain_whole and self.whole is not None:
+            hashes.seed(_WHOLE, self.whole, self.spans[indexes[0]].start)
+        transfer = _transfer.Transfer(DXFile._http_threadpool_size)
+        # Results are small: a queue twice the pool keeps every worker busy.
+        # (hashes.close first, when given up: a worker waiting for its turn to hash must not
+        # wait for a range that will never come.)
+        prefetch = _transfer.OrderedPrefetch(transfer, 2 * transfer.threads, self._fetch,
+                                             self._tasks(transfer, hashes, fh, base, indexes, chain_whole),
+                                             before_abort=hashes.close)
+        mismatches, arrived = [], collections.defaultdict(dict)  # index -> {start: stop}
         try:
             while True:
-                item = prefetch.next()
-                if item is None:
-                    return
-                index, stop, data, digest = item
+                result = prefetch.next()
+                if result is None:
+                    return mismatches
+                index, start, stop, digest = result
+                arrived[index][start] = stop
                 span = self.spans[index]
-                if index != current:
-                    current = index
-                    whole_before = self.whole.copy() if self.whole is not None else None
                 if digest is not None and digest != span.md5:
-                    raise _PartMismatch(index, DXChecksumMismatchError(
+                    arrived[index].clear()
+                    mismatches.append((index, DXChecksumMismatchError(
                         "md5sum mismatch in %s part %s (expected %s, got %s)"
-                        % (self.file_id, span.part_id, span.md5, digest)), whole_before)
-                fh.write(data)
-                if self.whole is not None:
-                    self.whole.update(data)
-                if self.progress is not None:
-                    self.progress.add(len(data))
-                del item, data  # not held while the next range is awaited
-                _transfer.release_freed_memory()
+                        % (self.file_id, span.part_id, span.md5, digest))))
+                    if self.progress is not None:
+                        self.progress.add(span.start - span.end)  # counted again when it is fetched again
+        except BaseException:
+            prefetch.close()  # joins the workers: nothing is written after the cut
+            with self.write_lock:
+                fh.truncate(base + self._intact_until(indexes, arrived))
+            raise
         finally:
-            hashes.close()  # first: a worker waiting for its turn must not wait on a cancelled range
             prefetch.close()
+
+    def _intact_until(self, indexes, arrived):
+        """Where the bytes known to be right end: parts outside *indexes* are intact from
+        before; inside, the ranges that *arrived* count up to the first gap."""
+        wanted = set(indexes)
+        for span in self.spans[indexes[0]:]:
+            if span.index not in wanted:
+                continue
+            position, ranges = span.start, arrived.get(span.index, {})
+            while position in ranges:
+                position = ranges[position]
+            if position < span.end:
+                return position
+        return self.size
 
 
 def download_dxfile(dxid, filename, chunksize=dxfile.DEFAULT_BUFFER_SIZE, append=False, show_progress=False,
                     project=None, describe_output=None, symlink_max_tries=15, **kwargs):
     """Download the file *dxid* (an ID, a link or a DXFile) to the local path *filename*.
 
-    Ranges of *chunksize* bytes are fetched in parallel and written in order; each part is
+    Ranges of *chunksize* bytes are fetched in parallel and written in place; each part is
     checked against its md5 (and the whole file against the file's md5, when described),
     raising DXChecksumMismatchError after repeated mismatches. When *filename* exists the
     parts it already holds intact are kept and the download resumes after them; with

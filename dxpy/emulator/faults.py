@@ -10,7 +10,9 @@ and, when it fires, tells the server what to do instead of (or before) answering
 * ``garbage``  run the request, then send a body that is not JSON under a JSON content type;
 * ``delay``    wait *delay* seconds, then run the request and answer normally.
 
-Rules are tried in the order they were added; the first one that fires wins. ``after=n``
+A rule may also require request headers to match patterns (``headers={"Range": "bytes=0-*"}``:
+only the ranged GETs from the file's first byte). Rules are tried in the order they were
+added; the first one that fires wins. ``after=n``
 lets the first *n* matching requests through (an outage that starts mid-transfer), and
 ``probability`` with ``seed`` makes a reproducible share of requests fail (``0.05``: about
 one part upload or ranged download in twenty).
@@ -41,7 +43,7 @@ class FaultRule(object):
     """One rule; see ``FaultRules.add``. ``hits`` counts the requests it has fired on."""
 
     def __init__(self, route_pattern, status=None, retry_after=None, times=None, probability=1.0,
-                 seed=None, action="status", delay=0, error_type=None, after=0):
+                 seed=None, action="status", delay=0, error_type=None, after=0, headers=None):
         if not isinstance(route_pattern, str) or not route_pattern:
             raise ValueError("route_pattern must be a non-empty string")
         if action not in ACTIONS:
@@ -60,6 +62,10 @@ class FaultRule(object):
             raise ValueError("retry_after must be a non-negative number of seconds, not %r" % (retry_after,))
         if isinstance(after, bool) or not isinstance(after, int) or after < 0:
             raise ValueError("after must be a non-negative integer, not %r" % (after,))
+        if headers is not None and not (isinstance(headers, dict) and all(
+                isinstance(k, str) and isinstance(v, str) for k, v in headers.items())):
+            raise ValueError("headers must be a dict of header names to patterns, not %r" % (headers,))
+        self.headers = dict(headers or {})
         self.route_pattern = route_pattern
         self.action = action
         self.status = status
@@ -74,12 +80,16 @@ class FaultRule(object):
         self.hits = 0
         self._random = random.Random(seed)
 
-    def _fires(self, path):
-        """Whether this rule applies to *path* now; counts the hit. Caller holds the lock."""
+    def _fires(self, path, headers):
+        """Whether this rule applies to a request for *path* with *headers* now; counts the
+        hit. Caller holds the lock."""
         if self.times is not None and self.hits >= self.times:
             return False
         if not fnmatch.fnmatchcase(path, self.route_pattern):
             return False
+        for name, pattern in self.headers.items():
+            if not fnmatch.fnmatchcase((headers or {}).get(name) or "", pattern):
+                return False
         if self.passed < self.after:
             self.passed += 1
             return False
@@ -99,6 +109,8 @@ class FaultRule(object):
         }
         if self.after:
             listed["after"] = self.after
+        if self.headers:
+            listed["headers"] = dict(self.headers)
         return listed
 
 
@@ -110,15 +122,16 @@ class FaultRules(object):
         self._rules = []
 
     def add(self, route_pattern, status=None, retry_after=None, times=None, probability=1.0,
-            seed=None, action="status", delay=0, error_type=None, after=0):
+            seed=None, action="status", delay=0, error_type=None, after=0, headers=None):
         """Add a rule and return it. *times* is how many matching requests it fires on
         (None: forever); *probability* is the chance it fires on each matching request,
         drawn from ``random.Random(seed)``; *after* is how many matching requests pass
-        before it starts. *status* defaults to 503 for ``action="status"``; *error_type*
+        before it starts; *headers* maps request header names to fnmatch patterns that
+        must all match. *status* defaults to 503 for ``action="status"``; *error_type*
         defaults to the usual type for that status."""
         rule = FaultRule(route_pattern, status=status, retry_after=retry_after, times=times,
                          probability=probability, seed=seed, action=action, delay=delay,
-                         error_type=error_type, after=after)
+                         error_type=error_type, after=after, headers=headers)
         with self._lock:
             self._rules.append(rule)
         return rule
@@ -132,10 +145,11 @@ class FaultRules(object):
         with self._lock:
             return [rule.to_json() for rule in self._rules]
 
-    def match(self, path):
-        """The first rule that fires on a request for *path*, or None."""
+    def match(self, path, headers=None):
+        """The first rule that fires on a request for *path* with *headers* (a mapping with
+        case-insensitive names, such as the request's ``http.client`` headers), or None."""
         with self._lock:
             for rule in self._rules:
-                if rule._fires(path):
+                if rule._fires(path, headers):
                     return rule
         return None

@@ -164,7 +164,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         except _BadFraming as e:
             self.send_error(400, str(e))
             return
-        rule = None if path == FAULTS_ROUTE else self.server.faults.match(path)
+        rule = None if path == FAULTS_ROUTE else self.server.faults.match(path, self.headers)
         if rule is not None and rule.action == "drop":
             self.close_connection = True
             return
