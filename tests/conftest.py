@@ -53,3 +53,14 @@ def sleeps(monkeypatch):
 def dx(server, sleeps, monkeypatch):
     """dxpy pointed at ``server`` with a fresh Bearer token; restored after the test."""
     return loopback.configure_dxpy(server, monkeypatch)
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    """A scratch $HOME, as a job has, outside any job (no DX_JOB_ID, no test dxapp.json)."""
+    path = tmp_path / "home"
+    path.mkdir()
+    monkeypatch.setenv("HOME", str(path))
+    monkeypatch.delenv("DX_JOB_ID", raising=False)
+    monkeypatch.delenv("DX_TEST_DXAPP_JSON", raising=False)
+    return path

@@ -15,16 +15,6 @@ dai = importlib.import_module("dxpy.bindings.download_all_inputs")
 mai = importlib.import_module("dxpy.bindings.mount_all_inputs")
 
 
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    path = tmp_path / "home"
-    path.mkdir()
-    monkeypatch.setenv("HOME", str(path))
-    monkeypatch.delenv("DX_JOB_ID", raising=False)
-    monkeypatch.delenv("DX_TEST_DXAPP_JSON", raising=False)
-    return path
-
-
 def upload(emulator, text, name):
     handler = dxpy.upload_string(text, name=name, project=emulator.project_id, wait_on_close=True)
     return handler.get_id()

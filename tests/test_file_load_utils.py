@@ -10,16 +10,6 @@ from dxpy.utils import file_load_utils as flu
 from test_exec_utils import add_emulator_job
 
 
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    path = tmp_path / "home"
-    path.mkdir()
-    monkeypatch.setenv("HOME", str(path))
-    monkeypatch.delenv("DX_JOB_ID", raising=False)
-    monkeypatch.delenv("DX_TEST_DXAPP_JSON", raising=False)
-    return path
-
-
 def write_input(home, job_input):
     path = home / "job_input.json"
     path.write_text(json.dumps(job_input))
