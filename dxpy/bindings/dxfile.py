@@ -83,19 +83,6 @@ class DXFile(DXDataObject):
 
     _class = "file"
 
-    _describe = staticmethod(dxpy.api.file_describe)
-    _add_types = staticmethod(dxpy.api.file_add_types)
-    _remove_types = staticmethod(dxpy.api.file_remove_types)
-    _get_details = staticmethod(dxpy.api.file_get_details)
-    _set_details = staticmethod(dxpy.api.file_set_details)
-    _set_visibility = staticmethod(dxpy.api.file_set_visibility)
-    _rename = staticmethod(dxpy.api.file_rename)
-    _set_properties = staticmethod(dxpy.api.file_set_properties)
-    _add_tags = staticmethod(dxpy.api.file_add_tags)
-    _remove_tags = staticmethod(dxpy.api.file_remove_tags)
-    _close = staticmethod(dxpy.api.file_close)
-    _list_projects = staticmethod(dxpy.api.file_list_projects)
-
     # Threads of the transfer pool, and the most parts or ranges one file keeps in flight.
     _http_threadpool_size = DXFILE_HTTP_THREADS
 
