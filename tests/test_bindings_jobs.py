@@ -209,15 +209,6 @@ def test_new_dxjob_outside_a_job_uses_the_local_harness(dx, monkeypatch):
     assert dx.server.requests == []
 
 
-def test_queue_entry_point_without_the_harness(monkeypatch):
-    import importlib.util
-    if importlib.util.find_spec("dxpy.utils.local_exec_utils") is not None:
-        pytest.skip("the local job harness is present")
-    monkeypatch.delenv("DX_JOB_ID", raising=False)
-    with pytest.raises(DXError, match="DX_JOB_ID is not set"):
-        new_dxjob({}, "main")
-
-
 # DXAnalysis
 
 
