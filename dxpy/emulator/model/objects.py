@@ -10,7 +10,8 @@ from .validate import REQUIRED, entity_id, get, string_map, strings
 
 DATA_CLASSES = ("record", "file")
 CONTAINER_IDS = ("project", "container")
-_EXTRA_FIELDS = ("properties", "details")
+# Given only on request; a file's "parts" only through ``fields`` (dxpy asks for them that way).
+_EXTRA_FIELDS = ("properties", "details", "parts")
 
 
 def create_object(req, klass, extra=None):
