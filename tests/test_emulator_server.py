@@ -74,17 +74,6 @@ class FakePlatform(object):
         return b"".join(parts[i] for i in sorted(parts))
 
 
-def has_real_model():
-    try:
-        from dxpy.emulator.model import Platform  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-real_model = pytest.mark.skipif(not has_real_model(), reason="dxpy.emulator.model.Platform is not available")
-
-
 @pytest.fixture
 def emu():
     with dxpy.emulator.Emulator(platform=FakePlatform()) as emulator:
@@ -146,7 +135,6 @@ def test_malformed_json(emu, session, body, content_type):
     assert response.json()["error"]["type"] == "MalformedJSON"
 
 
-@real_model
 def test_input_must_be_an_object_except_where_it_is_user_data(session):
     with dxpy.emulator.Emulator() as emu:
         session.headers["Authorization"] = "Bearer " + emu.token
@@ -386,7 +374,7 @@ def parse_exports(line):
     return dict(item.split("=", 1) for item in output.decode().split("\0") if item)
 
 
-@pytest.mark.parametrize("model", ["fake", pytest.param("real", marks=real_model)])
+@pytest.mark.parametrize("model", ["fake", "real"])
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
 def test_command_line_server(model, stop_signal):
     prefix = ["-c", _WITH_FAKE_MODEL] if model == "fake" else ["-m", "dxpy.emulator"]
@@ -412,7 +400,6 @@ def test_command_line_server(model, stop_signal):
 
 # -- the real model, when present ----------------------------------------------------------
 
-@real_model
 def test_running_with_the_real_model():
     with dxpy.emulator.running() as emu:
         assert dxpy.api.system_whoami()["id"] == emu.user_id
@@ -422,7 +409,6 @@ def test_running_with_the_real_model():
 from dxpy.emulator.pytest_plugin import dx_emulator  # noqa: E402,F401  (the plugin's fixture)
 
 
-@real_model
 def test_pytest_fixture(dx_emulator):  # noqa: F811
     assert dxpy.APISERVER == dx_emulator.url
     assert dxpy.api.system_whoami()["id"] == dx_emulator.user_id

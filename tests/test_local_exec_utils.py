@@ -12,6 +12,7 @@ import pytest
 import dxpy
 from dxpy.exceptions import DXError, DXJobFailureError
 from dxpy.utils import local_exec_utils as lx
+from test_exec_utils import read_json
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -66,11 +67,6 @@ def job_env(emulator=None, **extra):
         env.update(emulator.environment())
     env.update(extra)
     return env
-
-
-def read_json(path):
-    with open(str(path)) as fh:
-        return json.load(fh)
 
 
 @pytest.fixture

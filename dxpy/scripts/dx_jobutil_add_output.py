@@ -121,20 +121,19 @@ def _data_object(text):
     return value
 
 
-def _jobref(text):
-    pieces = split_unescaped(":", text)
-    if len(pieces) == 2 and _is_job(pieces[0]):
-        return _job_reference(pieces)
-    raise BadValue(fill("Value could not be parsed as a job-based object reference with format "
-                        "<job ID>:<job output field name>"))
+def _reference(is_source, make, what, source):
+    """A parser of ``<source ID>:<field>`` references, built by *make* when *is_source* accepts the ID."""
+    def parse(text):
+        pieces = split_unescaped(":", text)
+        if len(pieces) == 2 and is_source(pieces[0]):
+            return make(pieces)
+        raise BadValue(fill("Value could not be parsed as %s with format <%s ID>:<%s output field name>"
+                            % (what, source, source)))
+    return parse
 
 
-def _analysisref(text):
-    pieces = split_unescaped(":", text)
-    if len(pieces) == 2 and is_analysis_id(pieces[0]):
-        return _analysis_reference(pieces)
-    raise BadValue(fill("Value could not be parsed as an analysis reference with format "
-                        "<analysis ID>:<analysis output field name>"))
+_jobref = _reference(_is_job, _job_reference, "a job-based object reference", "job")
+_analysisref = _reference(is_analysis_id, _analysis_reference, "an analysis reference", "analysis")
 
 
 PARSERS = {"auto": _auto, "int": _number("an int", int), "float": _number("a float", float),
