@@ -10,6 +10,8 @@ for _path in (HERE, os.path.dirname(HERE)):  # loopback.py and the dxpy package
         sys.path.insert(0, _path)
 
 import loopback  # noqa: E402
+import reference_env  # noqa: E402
+from dx_cli import cli_emulator, dx_ref, dx_this, twins  # noqa: E402,F401  (fixtures of the dx tests)
 
 
 def pytest_configure(config):
@@ -64,3 +66,19 @@ def home(tmp_path, monkeypatch):
     monkeypatch.delenv("DX_JOB_ID", raising=False)
     monkeypatch.delenv("DX_TEST_DXAPP_JSON", raising=False)
     return path
+
+
+@pytest.fixture(scope="session")
+def reference_python():
+    """The interpreter of a virtualenv with the reference dxpy, built once and cached."""
+    return reference_env.reference_python_path()
+
+
+@pytest.fixture
+def emulator(tmp_path):
+    """``python -m dxpy.emulator`` of this repository in its own process."""
+    workdir = tmp_path / "emulator"
+    workdir.mkdir()
+    process = reference_env.EmulatorProcess(str(workdir))
+    yield process
+    process.kill()

@@ -1,0 +1,2 @@
+"""dx commands: data."""
+COMMANDS = {}

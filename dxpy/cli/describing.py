@@ -1,0 +1,2 @@
+"""dx commands: describing."""
+COMMANDS = {}

@@ -1,0 +1,2 @@
+"""dx commands: navigation."""
+COMMANDS = {}

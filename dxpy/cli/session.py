@@ -1,0 +1,2 @@
+"""Session commands (placeholder module, filled in next)."""
+COMMANDS = {}

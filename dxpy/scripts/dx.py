@@ -1,0 +1,86 @@
+"""The ``dx`` command: parse the command line, run the subcommand, exit as dxpy's ``dx`` does
+(3 for invalid input or a refused operation, 2 for bad arguments, 1 for an internal error).
+
+The subcommands live in ``dxpy.cli`` (one module per area); this module assembles them and
+re-exports their handlers under dxpy's names (``dxpy.scripts.dx.ls`` ...), loaded on first use.
+"""
+import os
+import sys
+
+from ..cli import registry
+from ..cli.registry import (DXArgumentParser, PrintDXVersion, parser_categories, parser_categories_sorted,  # noqa: F401
+                            parser_map, positive_integer, positive_number, register_parser)
+
+# dx --color / --delimiter, as the last command line set them
+state = {"colors": "auto", "delimiter": None}
+
+
+def set_cli_colors(args=None):
+    """Colors on, off, or (auto) when stdout is a terminal."""
+    from ..utils.printing import set_colors
+    if args is not None and "color" in args:
+        state["colors"] = args.color
+    set_colors(sys.stdout.isatty() if state["colors"] == "auto" else state["colors"] == "on")
+
+
+def set_delim(args=None):
+    """The field delimiter of ``--delimiter`` (None: dx's own spacing)."""
+    from ..utils.printing import set_delimiter
+    state["delimiter"] = getattr(args, "delimiter", None) if args is not None else None
+    set_delimiter(state["delimiter"])
+
+
+def _complete(parser):
+    import argcomplete  # optional: only shell completion needs it
+    argcomplete.autocomplete(parser, always_complete_options=False)
+
+
+def main():
+    import dxpy
+    argv = sys.argv[1:]
+    if "_ARGCOMPLETE" in os.environ:
+        _complete(registry.build_parser())
+    if not argv:
+        registry.build_parser().print_help()
+        sys.exit(1)
+    parser = registry.build_parser(argv)
+    args = parser.parse_args(argv)
+    dxpy.USER_AGENT += " dx-" + str(getattr(args, "command", ""))
+    set_cli_colors(args)
+    set_delim(args)
+    from ..cli.parsers import set_env_from_args
+    set_env_from_args(args)
+    if not hasattr(args, "func"):
+        # A command that needs a subcommand: show its help.
+        parser.parse_args(argv + ["--help"])
+        sys.exit(1)
+    try:
+        args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, where err_exit handles it
+    except BrokenPipeError:
+        _quiet_closed_stdout()
+        sys.exit(3)
+    except BaseException:
+        from ..exceptions import err_exit
+        err_exit()
+
+
+def _quiet_closed_stdout():
+    # The reader went away (dx ... | head): point stdout at /dev/null so that the
+    # interpreter's final flush does not complain again.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def __getattr__(name):
+    # dxpy's names for the handlers (dxpy.scripts.dx.ls, ...): found in the command modules.
+    for module_name in sorted(set(module for _, module in registry.COMMAND_MODULES)):
+        import importlib
+        module = importlib.import_module("dxpy.cli." + module_name)
+        if hasattr(module, name) and not name.startswith("_"):
+            return getattr(module, name)
+    raise AttributeError("module {!r} has no attribute {!r}".format(__name__, name))
+
+
+if __name__ == "__main__":
+    main()

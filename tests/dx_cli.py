@@ -1,0 +1,158 @@
+"""Running ``dx`` as a user does, for the tests of the dx command: this package's ``dx`` and the
+reference dxpy's, each in its own process with its own HOME, against one emulator, and their
+outputs compared once IDs, times and homes are made alike.
+
+    def test_ls(twins):
+        twins.populate(lambda project: dxpy.new_dxrecord(project=project, name="r", close=True))
+        twins.assert_same("ls", "-l", "{project}:/")
+"""
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+import dxpy
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+DX_TIMEOUT = 120
+
+_ID = re.compile(r"\b(project|container|file|record|applet|app|workflow|globalworkflow|job|analysis|org|"
+                 r"database|dbcluster|localjob)-[0-9A-Za-z]{24}\b")
+_TIMES = [
+    (re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?Z?"), "<time>"),
+    (re.compile(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d+ "
+                r"\d{2}:\d{2}:\d{2} \d{4}\b"), "<time>"),
+    (re.compile(r"\b1\d{12}\b"), "<ms>"),
+    (re.compile(r"\(\d+ (second|minute|hour|day)s? ago\)"), "(<ago>)"),
+]
+
+
+def normalize(text, homes=()):
+    """*text* with each DNAnexus ID replaced by its class and order of first appearance
+    (``project-<1>``), times by ``<time>``, and the given home directories by ``<HOME>``."""
+    for home in homes:
+        text = text.replace(str(home), "<HOME>")
+    seen = {}
+
+    def number(match):
+        key = match.group(0)
+        if key not in seen:
+            seen[key] = "%s-<%d>" % (match.group(1), 1 + sum(1 for k in seen if k.startswith(match.group(1) + "-")))
+        return seen[key]
+    text = _ID.sub(number, text)
+    for pattern, replacement in _TIMES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _clean_environ():
+    return {name: value for name, value in os.environ.items()
+            if name != "PYTHONPATH" and not name.startswith("DX_") and name != "_DX_DEBUG"}
+
+
+class DxCommand(object):
+    """``dx`` of one client: *python* runs ``-m dxpy.scripts.dx`` with the emulator's variables,
+    its own HOME, and (for this package) this repository on PYTHONPATH."""
+
+    def __init__(self, python, environment, home, this_package):
+        self.python = python
+        self.home = home
+        self.this_package = this_package
+        os.makedirs(str(home), exist_ok=True)
+        self.env = _clean_environ()
+        self.env.update(environment)
+        self.env["HOME"] = str(home)
+        if this_package:
+            self.env["PYTHONPATH"] = REPO
+        self.project = None
+
+    def run(self, *words, stdin=None, env=None, cwd=None, timeout=DX_TIMEOUT):
+        """A finished process (text stdout/stderr); ``{project}`` in a word is this client's project."""
+        words = [word.replace("{project}", self.project or "") for word in words]
+        environment = dict(self.env)
+        environment.update(env or {})
+        for name in [k for k, v in environment.items() if v is None]:
+            del environment[name]
+        return subprocess.run([self.python, "-m", "dxpy.scripts.dx"] + words, input=stdin,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,
+                              env=environment, cwd=str(cwd or self.home), timeout=timeout)
+
+    def __call__(self, *words, **kwargs):
+        """Run, and check it exits 0; its stdout."""
+        result = self.run(*words, **kwargs)
+        assert result.returncode == 0, "dx %s -> %d\n%s%s" % (" ".join(words), result.returncode,
+                                                               result.stdout, result.stderr)
+        return result.stdout
+
+
+class Twins(object):
+    """The reference ``dx`` and this package's, each with a project of its own (same name,
+    populated the same way), against one emulator."""
+
+    def __init__(self, ref, this, name="dx-compare"):
+        self.ref, self.this = ref, this
+        for client in (ref, this):
+            client.project = dxpy.api.project_new({"name": name})["id"]
+            client.env["DX_PROJECT_CONTEXT_ID"] = client.project
+
+    @property
+    def clients(self):
+        return (self.ref, self.this)
+
+    def populate(self, make):
+        """Call ``make(project_id)`` for each client's project (in this process, through dxpy)."""
+        for client in self.clients:
+            make(client.project)
+
+    def outputs(self, *words, **kwargs):
+        """(reference, this) results, each as (exit code, normalized stdout, normalized stderr)."""
+        results = []
+        for client in self.clients:
+            result = client.run(*words, **kwargs)
+            homes = [client.home]
+            results.append((result.returncode, normalize(result.stdout, homes), normalize(result.stderr, homes)))
+        return results
+
+    def assert_same(self, *words, **kwargs):
+        """Both clients give the same exit code, stdout and stderr (normalized); this one's result."""
+        ref, this = self.outputs(*words, **kwargs)
+        assert this == ref, "dx %s differs\n--- reference: exit %d\n%s\n%s\n--- this: exit %d\n%s\n%s" % (
+            " ".join(words), ref[0], ref[1], ref[2], this[0], this[1], this[2])
+        return this
+
+
+@pytest.fixture(scope="module")
+def cli_emulator():
+    """One emulator for a test module, in this process (a thread); dx processes reach it by
+    the DX_* variables of its ``environment()``."""
+    import dxpy.emulator
+    with dxpy.emulator.running() as emulator:
+        yield emulator
+
+
+def _environment(emulator):
+    environment = dict(emulator.environment())
+    environment.pop("DX_PROJECT_CONTEXT_ID", None)
+    environment.pop("DX_WORKSPACE_ID", None)
+    return environment
+
+
+@pytest.fixture
+def dx_this(cli_emulator, tmp_path):
+    """This package's ``dx`` (no project selected)."""
+    return DxCommand(sys.executable, _environment(cli_emulator), tmp_path / "home-this", this_package=True)
+
+
+@pytest.fixture
+def dx_ref(reference_python, cli_emulator, tmp_path):
+    """The reference dxpy's ``dx`` (no project selected)."""
+    return DxCommand(reference_python, _environment(cli_emulator), tmp_path / "home-ref", this_package=False)
+
+
+@pytest.fixture
+def twins(dx_ref, dx_this):
+    """Both clients, each with its own fresh project as project context."""
+    return Twins(dx_ref, dx_this)
