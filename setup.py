@@ -22,10 +22,11 @@ setup(
     packages=find_packages(include=["dxpy", "dxpy.*"]),
     python_requires=">=3.8",
     install_requires=["requests>=2.25"],
-    extras_require={"test": ["pytest>=7"]},
+    extras_require={"test": ["pytest>=7"], "completion": ["argcomplete>=1.9"]},
     entry_points={
         "pytest11": ["dxpy_emulator = dxpy.emulator.pytest_plugin"],
         "console_scripts": [
+            "dx = dxpy.scripts.dx:main",
             "dx-jobutil-add-output = dxpy.scripts.dx_jobutil_add_output:main",
             "dx-jobutil-dxlink = dxpy.scripts.dx_jobutil_dxlink:main",
             "dx-jobutil-new-job = dxpy.scripts.dx_jobutil_new_job:main",
