@@ -41,9 +41,15 @@ def prompt_for_yn(prompt_str, default=None):
         print("Error: unrecognized response")
 
 
+_SUBMODULES = ("cp", "download", "help_messages", "org", "output_handling", "parsers")
+
+
 def __getattr__(name):
     # Built on first use: it imports requests' and urllib3's exception classes.
     if name == "default_expected_exceptions":
         from .. import exceptions
         return exceptions.default_expected_exceptions
+    if name in _SUBMODULES:  # dxpy.cli.cp ... as attributes, loaded when first asked for
+        import importlib
+        return importlib.import_module(__name__ + "." + name)
     raise AttributeError("module {!r} has no attribute {!r}".format(__name__, name))
