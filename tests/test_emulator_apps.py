@@ -34,7 +34,8 @@ def test_app_new_and_addressing(env):
     assert desc["title"] == "Tool" and desc["summary"] == "maps" and desc["applet"] == aid
     assert desc["inputSpec"] == IN_SPEC and desc["runSpec"] == RUN_SPEC and desc["createdBy"] == "user-alice"
     assert desc["deleted"] is False and "published" not in desc and desc["isDeveloperFor"] is True
-    assert desc["regionalOptions"] == {"aws:us-east-1": {"applet": aid, "resources": None}}
+    assert desc["resources"].startswith("container-")
+    assert desc["regionalOptions"] == {"aws:us-east-1": {"applet": aid, "resources": desc["resources"]}}
     assert api("/app-mapper/1.0.0/describe")["id"] == app_id
     assert api("/app-mapper/describe")["id"] == app_id
     assert api("/app-mapper/default/describe", {"fields": {"version": True}}) == {"id": app_id, "version": "1.0.0"}

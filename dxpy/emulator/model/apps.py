@@ -238,6 +238,9 @@ def _applet_fields(req, applet_id):
 
 def _resources(req, payload):
     resources = get(payload, "resources", (str, list), None)
+    if resources is None:
+        # The platform gives every app version a resources container, empty when none is given.
+        return new_container(req.state, req.user)
     if isinstance(resources, str):
         entity_id(payload, "resources", CONTAINER_IDS)
         container(req, resources)

@@ -100,9 +100,16 @@ def _execution_filters(payload):
                         and (subjobs or job["parentJob"] is None))
 
 
+# The currency the platform states prices in (a bill-to in the United States), next to the price.
+_CURRENCY = {"dxCode": 0, "code": "USD", "symbol": "$", "symbolPosition": "left", "decimalSymbol": ".",
+             "groupingSymbol": ","}
+
+
 def describe_job(req, job, payload):
     """The describe output of the execution *job* for the describe input *payload*."""
     full = copy.deepcopy(job)
+    if "totalPrice" in full:
+        full.setdefault("currency", dict(_CURRENCY))
     if not get(payload, "io", bool, True):
         for field in _IO_FIELDS:
             full.pop(field, None)
