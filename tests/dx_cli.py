@@ -6,6 +6,7 @@ outputs compared once IDs, times and homes are made alike.
         twins.populate(lambda project: dxpy.new_dxrecord(project=project, name="r", close=True))
         twins.assert_same("ls", "-l", "{project}:/")
 """
+import contextlib
 import os
 import re
 import subprocess
@@ -122,6 +123,29 @@ class Twins(object):
         assert this == ref, "dx %s differs\n--- reference: exit %d\n%s\n%s\n--- this: exit %d\n%s\n%s" % (
             " ".join(words), ref[0], ref[1], ref[2], this[0], this[1], this[2])
         return this
+
+
+@contextlib.contextmanager
+def as_user(token):
+    """Make this process's dxpy calls with another user's API *token* for a while."""
+    saved = dxpy.SECURITY_CONTEXT
+    dxpy.set_security_context({"auth_token_type": "Bearer", "auth_token": token})
+    try:
+        yield
+    finally:
+        dxpy.set_security_context(saved)
+
+
+def others_project(emulator, username="bob", level="VIEW", name="not-yours"):
+    """A new project of another user (created if new), shared with the emulator's own user
+    at *level* (None: not shared): for tests of what dx may not change. Returns its ID."""
+    own_user = dxpy.api.system_whoami()["id"]
+    _user_id, token = emulator.add_user(username)
+    with as_user(token):
+        project = dxpy.api.project_new({"name": name})["id"]
+        if level is not None:
+            dxpy.api.project_invite(project, {"invitee": own_user, "level": level, "suppressEmailNotification": True})
+    return project
 
 
 @pytest.fixture(scope="module")
