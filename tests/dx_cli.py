@@ -28,6 +28,8 @@ _TIMES = [
                 r"\d{2}:\d{2}:\d{2} \d{4}\b"), "<time>"),
     (re.compile(r"\b1\d{12}\b"), "<ms>"),
     (re.compile(r"\(\d+ (second|minute|hour|day)s? ago\)"), "(<ago>)"),
+    # the end of an API error's message
+    (re.compile(r"Request Time=\d+(\.\d+)?, Request ID=[\w-]+"), "Request Time=<time>, Request ID=<request>"),
 ]
 
 
