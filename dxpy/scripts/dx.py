@@ -30,16 +30,43 @@ def set_delim(args=None):
     set_delimiter(state["delimiter"])
 
 
-def _complete(parser):
-    import argcomplete  # optional: only shell completion needs it
+COMPLETION_NEEDS_ARGCOMPLETE = ('dx: tab completion needs the argcomplete package; install it with\n'
+                               '  pip install "dxpy[completion]"\n')
+
+
+def _complete():
+    """Answer the shell's request for completions (argcomplete's protocol: the line in
+    COMP_LINE, the matches on fd 8) and exit."""
+    try:
+        import argcomplete  # optional: only shell completion needs it
+    except ImportError:
+        sys.stderr.write("\n" + COMPLETION_NEEDS_ARGCOMPLETE)
+        sys.exit(1)
+    from ..utils.completer import attach_completers
+    parser = registry.build_parser(_words_before_completed_one())
+    attach_completers(parser_map)
     argcomplete.autocomplete(parser, always_complete_options=False)
+
+
+def _words_before_completed_one():
+    """The arguments on the line being completed before the word under the cursor, so that
+    only the command being typed is built; None (every command) when the line is unclear."""
+    try:
+        line = os.environ["COMP_LINE"][:int(os.environ["COMP_POINT"])]
+        program_words = int(os.environ["_ARGCOMPLETE"])  # 1: dx ..., 3: python -m dxpy.scripts.dx ...
+    except (KeyError, ValueError):
+        return None
+    words = line.split()
+    if line and not line[-1].isspace():
+        words = words[:-1]  # the word being completed
+    return words[program_words:]
 
 
 def main():
     import dxpy
     argv = sys.argv[1:]
     if "_ARGCOMPLETE" in os.environ:
-        _complete(registry.build_parser())
+        _complete()
     if not argv:
         registry.build_parser().print_help()
         sys.exit(1)
