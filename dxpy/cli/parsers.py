@@ -443,8 +443,10 @@ def get_update_project_args(args):
     if values.get("unset_database_results_restricted"):
         update["databaseResultsRestricted"] = None
     if values.get("https_app_isolated_browsing_options") is not None:
-        update["httpsAppIsolatedBrowsingOptions"] = _parse_json_option(
-            values["https_app_isolated_browsing_options"], "--https-app-isolated-browsing-options")
+        try:
+            update["httpsAppIsolatedBrowsingOptions"] = json.loads(values["https_app_isolated_browsing_options"])
+        except ValueError:
+            raise DXParserError("Error while parsing the value for --https-app-isolated-browsing-options")
     return update
 
 
