@@ -1,2 +1,261 @@
-"""dx commands: finding."""
-COMMANDS = {}
+"""``dx find``: searches for data objects, projects and orgs (``find data``, ``find projects``,
+``find orgs``); the searches for executions, apps and org entities come in a later version."""
+import argparse
+import json
+
+from ..utils.printing import fill
+from . import registry
+from .org import find_orgs
+from .parsers import (contains_phi, delim_arg, env_args, find_by_properties_and_tags_args, json_arg, no_color_arg,
+                      stdout_args)
+from .pending import add_pending_parser
+
+__all__ = ["find_data", "find_projects", "find_orgs", "print_find_results"]
+
+DATA_CLASSES = ["record", "file", "applet", "workflow", "database"]
+
+
+def _help(text):
+    return fill(text, width_adjustment=-24)
+
+
+def _normalized_times(args, dests):
+    """The time options *dests* of *args* in ms since the epoch, so that a malformed one stops
+    dx before any search (as invalid input, exit 3)."""
+    from ..exceptions import err_exit
+    from ..utils import normalize_time_input
+    for dest in dests:
+        value = getattr(args, dest)
+        if value is not None:
+            try:
+                setattr(args, dest, normalize_time_input(value))
+            except ValueError:
+                err_exit(expected_exceptions=(ValueError,))
+
+
+# -- dx find data --------------------------------------------------------------------------------
+
+def _data_search_scope(args):
+    """Set ``args.project`` and ``args.folder`` (the hidden --folder is an older --path)."""
+    import dxpy
+    from ..utils.resolver import get_last_pos_of_char, resolve_existing_path, resolve_path
+    from .parsers import DXParserError
+    if args.folder is not None and args.path is not None:
+        raise DXParserError("Cannot supply both --folder and --path.")
+    if args.folder is None:
+        args.folder = args.path
+    if args.all_projects:
+        args.project, args.folder, args.recurse = None, None, True
+        return
+    if args.project is None:
+        args.project = dxpy.WORKSPACE_ID
+    else:
+        if get_last_pos_of_char(":", args.project) == -1:
+            args.project += ":"
+        if args.folder is not None and get_last_pos_of_char(":", args.folder) != -1:
+            raise DXParserError("Cannot supply both --project and --path PROJECTID:FOLDERPATH.")
+        args.project = resolve_existing_path(args.project, "project")[0]
+    if args.folder is not None and not args.folder.startswith("/"):
+        args.project, args.folder, _ = resolve_path(args.folder, expected="folder")
+
+
+def _data_describe_input(args):
+    from ..utils.describe import get_ls_l_desc_fields
+    if args.brief:
+        return {"fields": {"project": True, "id": True}}
+    if args.verbose:
+        return True
+    return {"fields": get_ls_l_desc_fields()}
+
+
+def _print_data_results(args, results):
+    from ..utils.describe import print_data_obj_desc, print_ls_l_desc
+    if args.json:
+        print(json.dumps(list(results), indent=4))
+    elif args.brief:
+        for result in results:
+            print(result["project"] + ":" + result["id"])
+    elif args.verbose:
+        for result in results:
+            print("")
+            print_data_obj_desc(result["describe"])
+    else:
+        for result in results:
+            print_ls_l_desc(result["describe"], include_folder=True, include_project=args.all_projects)
+
+
+def find_data(args):
+    """``dx find data``."""
+    import dxpy
+    from . import try_call
+    from .parsers import process_find_by_property_args
+    try_call(process_find_by_property_args, args)
+    try_call(_data_search_scope, args)
+    _normalized_times(args, ("created_after", "created_before", "mod_after", "mod_before"))
+    results = dxpy.find_data_objects(
+        classname=args.classname, state=args.state, visibility=args.visibility, properties=args.properties,
+        name=args.name, name_mode=args.name_mode, typename=args.type, tags=args.tag, link=args.link,
+        project=args.project, folder=args.folder,
+        recurse=None if args.recurse else False,  # the API recurses unless told otherwise
+        modified_after=args.mod_after, modified_before=args.mod_before,
+        created_after=args.created_after, created_before=args.created_before,
+        region=args.region, describe=_data_describe_input(args))
+    _print_data_results(args, results)
+
+
+# -- dx find projects ----------------------------------------------------------------------------
+
+def find_projects(args):
+    """``dx find projects``."""
+    import dxpy
+    from ..utils.printing import format_find_results
+    from . import try_call
+    from .parsers import process_external_upload_restricted_param, process_find_by_property_args, process_phi_param
+    for process in (process_find_by_property_args, process_phi_param, process_external_upload_restricted_param):
+        try_call(process, args)
+    _normalized_times(args, ("created_after", "created_before"))
+    results = dxpy.find_projects(
+        name=args.name, name_mode="glob", properties=args.properties, tags=args.tag,
+        level="VIEW" if args.public else args.level, describe=not args.brief,
+        # public projects are reached without explicit permission; the others only with it
+        explicit_perms=None if args.public else True, public=True if args.public else None,
+        created_after=args.created_after, created_before=args.created_before, region=args.region,
+        containsPHI=args.containsPHI, externalUploadRestricted=args.external_upload_restricted)
+    format_find_results(args, results)
+
+
+# -- results of dx find apps / globalworkflows ---------------------------------------------------
+
+def print_find_results(results, args):
+    """Print found apps or global workflows: JSON, IDs (--brief), or a line per result."""
+    from ..utils.printing import _format_find_apps_results
+    if args.json:
+        print(json.dumps(list(results), indent=4))
+    elif args.brief:
+        for result in results:
+            print(result["id"])
+    else:
+        _format_find_apps_results(results, verbose=args.verbose)
+
+
+# -- parsers -------------------------------------------------------------------------------------
+
+def _time_help(option, what, when):
+    return ("{what} {when} this time: a date (--{option}=2021-12-01, --{option}=\"2021-12-01 19:01:33\"), "
+            "Unix time in milliseconds (--{option}=1642196636000), or a time relative to now: a negative "
+            "number with a unit s, m, h, d, w, M or y (--{option}=-2d is two days ago)"
+            ).format(option=option, what=what, when=when)
+
+
+def _add_time_options(parser, what, modified=False):
+    kinds = [("created", "created")] + ([("mod", "last modified")] if modified else [])
+    for prefix, verb in kinds:
+        for when in ("after", "before"):
+            option = "%s-%s" % (prefix, when)
+            parser.add_argument("--" + option, help=_time_help(option, "%s %s" % (what, verb), when))
+
+
+def _add_find_data(subparsers):
+    parser = subparsers.add_parser(
+        "data", help="List data objects in the current project",
+        description=fill("Lists the data objects that match every given condition, in the current project by "
+                         "default. --all-projects searches every project you can reach (except public ones) and "
+                         "overrides --path and --norecurse."),
+        parents=[stdout_args, json_arg, no_color_arg, delim_arg, env_args, find_by_properties_and_tags_args],
+        prog="dx find data")
+    parser.add_argument("--class", dest="classname", choices=DATA_CLASSES, metavar="{%s}" % ",".join(DATA_CLASSES),
+                        help="Class of the data objects")
+    parser.add_argument("--state", choices=["open", "closing", "closed", "any"], help="State of the objects")
+    parser.add_argument("--visibility", choices=["hidden", "visible", "either"], default="visible",
+                        help="Hidden objects, visible ones, or both")
+    parser.add_argument("--name", help=_help("Name to match, as --name-mode says"))
+    parser.add_argument("--name-mode", default="glob", choices=["glob", "exact", "regexp"],
+                        help="How --name matches")
+    parser.add_argument("--type", help="Type of the data objects")
+    parser.add_argument("--link", help="ID of an object the data objects link to")
+    parser.add_argument("--all-projects", "--allprojects", action="store_true",
+                        help=_help("Search every project you can reach, public ones excepted"))
+    parser.add_argument("--project", help=argparse.SUPPRESS)
+    parser.add_argument("--folder", help=argparse.SUPPRESS)
+    parser.add_argument("--path", metavar="PROJECT:FOLDER", help=_help("Project and/or folder to search in"))
+    parser.add_argument("--norecurse", dest="recurse", action="store_false",
+                        help="Leave out the subfolders of the folder")
+    _add_time_options(parser, "Objects", modified=True)
+    parser.add_argument("--region", help="Search only in this region")
+    parser.set_defaults(func=find_data)
+    registry.register_parser(parser, subparsers_action=subparsers, categories=("data", "metadata"))
+
+
+def _add_find_projects(subparsers):
+    parser = subparsers.add_parser(
+        "projects", help="List projects",
+        description=fill("Lists the projects that match every given condition; --public lists public projects."),
+        parents=[stdout_args, json_arg, delim_arg, env_args, find_by_properties_and_tags_args, contains_phi],
+        prog="dx find projects")
+    parser.add_argument("--name", help="Name of the projects")
+    parser.add_argument("--level", choices=["VIEW", "UPLOAD", "CONTRIBUTE", "ADMINISTER"],
+                        help="Least access level you must have")
+    parser.add_argument("--public", action="store_true",
+                        help=_help("Only public projects (the level is then VIEW)"))
+    _add_time_options(parser, "Projects")
+    parser.add_argument("--region", help="Search only in this region")
+    parser.add_argument("--external-upload-restricted", choices=["true", "false"],
+                        help=_help("true: only projects whose uploads from outside are restricted; false: only "
+                                   "the others"))
+    parser.set_defaults(func=find_projects)
+    registry.register_parser(parser, subparsers_action=subparsers, categories="data")
+
+
+def _add_find_org(subparsers):
+    """``dx find org members|projects|apps`` (not available yet)."""
+    parser = subparsers.add_parser("org", help="List the members, projects or apps of an org",
+                                   description=fill("Lists the members, projects or apps of an org."),
+                                   prog="dx find org")
+    registry.register_parser(parser, subparsers_action=subparsers)
+    children = parser.add_subparsers(parser_class=registry.DXArgumentParser)
+    children.metavar = "entities"
+    for name, help_line, categories in (("members", "List the members of an org", ("org",)),
+                                        ("projects", "List the projects billed to an org", ("data", "org")),
+                                        ("apps", "List the apps billed to an org", ("exec", "org"))):
+        add_pending_parser(children, name, help_line, categories, prog="dx find org " + name)
+
+
+def _add_find_orgs(subparsers):
+    parser = subparsers.add_parser("orgs", help="List orgs",
+                                   description="Lists the orgs that match the given conditions.",
+                                   parents=[stdout_args, env_args, delim_arg, json_arg], prog="dx find orgs")
+    parser.add_argument("--level", choices=["ADMIN", "MEMBER"], required=True,
+                        help=_help("Only orgs where your membership level is at least this one"))
+    billable = parser.add_mutually_exclusive_group()
+    billable.add_argument("--with-billable-activities", action="store_true",
+                          help=_help("Only orgs where you may perform billable activities"))
+    billable.add_argument("--without-billable-activities", dest="with_billable_activities", action="store_false",
+                          help=_help("Only orgs where you may not perform billable activities"))
+    parser.set_defaults(func=find_orgs, with_billable_activities=None)
+    registry.register_parser(parser, subparsers_action=subparsers, categories="org")
+
+
+def _add_pending_finds(subparsers, names):
+    for name, help_line in names:
+        add_pending_parser(subparsers, name, help_line, ("exec",), prog="dx find " + name)
+
+
+def _add_find(subparsers):
+    parser = subparsers.add_parser("find", help="Search for DNAnexus entities",
+                                   description="Searches for DNAnexus entities of one kind.",
+                                   formatter_class=argparse.RawTextHelpFormatter, prog="dx find")
+    children = parser.add_subparsers(parser_class=registry.DXArgumentParser)
+    children.metavar = "category"
+    registry.register_parser(parser, categories=())
+    _add_pending_finds(children, [("apps", "List available apps"),
+                                  ("globalworkflows", "List available global workflows"),
+                                  ("jobs", "List jobs in the current project"),
+                                  ("analyses", "List analyses in the current project"),
+                                  ("executions", "List executions (jobs and analyses) in the current project")])
+    _add_find_data(children)
+    _add_find_projects(children)
+    _add_find_org(children)
+    _add_find_orgs(children)
+
+
+COMMANDS = {"find": _add_find}
