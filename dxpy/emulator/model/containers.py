@@ -13,12 +13,17 @@ _EXTRA_FIELDS = ("folders", "fileUploadParameters", "permissions")
 _SETTABLE = (("name", str), ("summary", str), ("description", str))
 _ADMIN_SETTABLE = (("protected", bool), ("restricted", bool), ("downloadRestricted", bool),
                    ("externalUploadRestricted", bool), ("containsPHI", bool))
+# Settings a project has only once given (null takes them away again); changed by ADMINISTER.
+_OPTIONAL_ADMIN_SETTABLE = (("previewViewerRestricted", bool), ("databaseUIViewOnly", bool),
+                            ("httpsAppIsolatedBrowsing", bool), ("httpsAppIsolatedBrowsingOptions", dict),
+                            ("allowedExecutables", (list, type(None))),
+                            ("databaseResultsRestricted", (int, type(None))))
 
 
 def project_new(req):
     payload = req.payload
     get(payload, "name", str)
-    for name, kind in _SETTABLE + _ADMIN_SETTABLE:
+    for name, kind in _SETTABLE + _ADMIN_SETTABLE + _OPTIONAL_ADMIN_SETTABLE:
         get(payload, name, kind, None)
     region = get(payload, "region", str, DEFAULT_REGION)
     if ":" not in region:
@@ -32,7 +37,7 @@ def project_new(req):
                "properties": string_map(payload, "properties", {}),
                "billTo": bill_to(req, get(payload, "billTo", str, _default_bill_to(req))), "region": region,
                "permissions": {req.user: "ADMINISTER"}}
-    _apply_settings(project, payload, _SETTABLE + _ADMIN_SETTABLE)
+    _apply_settings(project, payload, _SETTABLE + _ADMIN_SETTABLE + _OPTIONAL_ADMIN_SETTABLE)
     req.state["containers"][project["id"]] = project
     return {"id": project["id"]}
 
@@ -72,6 +77,8 @@ def _apply_settings(project, payload, settable):
     for name, kind in settable:
         if name in payload:
             project[name] = get(payload, name, kind)
+            if project[name] is None:
+                del project[name]
 
 
 def _full_description(req, c):
@@ -104,11 +111,12 @@ def container_describe(req):
 
 def project_update(req):
     project = container(req)
-    for name, kind in _SETTABLE + _ADMIN_SETTABLE:
+    admin_settable = _ADMIN_SETTABLE + _OPTIONAL_ADMIN_SETTABLE
+    for name, kind in _SETTABLE + admin_settable:
         get(req.payload, name, kind, None)  # validate everything before changing anything
-    if any(name in req.payload for name, _ in _ADMIN_SETTABLE):
+    if any(name in req.payload for name, _ in admin_settable):
         container(req, level="ADMINISTER")
-    _apply_settings(project, req.payload, _SETTABLE + _ADMIN_SETTABLE)
+    _apply_settings(project, req.payload, _SETTABLE + admin_settable)
     return touch(project)
 
 
