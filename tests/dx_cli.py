@@ -29,7 +29,8 @@ _TIMES = [
     (re.compile(r"\b1\d{12}\b"), "<ms>"),
     (re.compile(r"\(\d+ (second|minute|hour|day)s? ago\)"), "(<ago>)"),
     # the end of an API error's message
-    (re.compile(r"Request Time=\d+(\.\d+)?, Request ID=[\w-]+"), "Request Time=<time>, Request ID=<request>"),
+    (re.compile(r"(Request\s+Time=)\d+(\.\d+)?"), r"\1<time>"),
+    (re.compile(r"(Request\s+ID=)[\w-]+"), r"\1<request>"),
 ]
 
 
