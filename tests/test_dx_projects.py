@@ -75,20 +75,39 @@ def test_invite_errors(twins, cli_emulator):
 # -- update project ------------------------------------------------------------------------------
 
 _UPDATED_FIELDS = ("name", "summary", "description", "protected", "restricted", "downloadRestricted",
-                   "databaseUIViewOnly", "containsPHI", "allowedExecutables", "externalUploadRestricted")
+                   "databaseUIViewOnly", "containsPHI", "allowedExecutables", "externalUploadRestricted",
+                   "previewViewerRestricted", "httpsAppIsolatedBrowsing", "httpsAppIsolatedBrowsingOptions",
+                   "databaseResultsRestricted")
 
 
 def test_update_project(twins):
     twins.assert_same("update", "project", "{project}", "--name", "renamed", "--summary", "in short",
                       "--description", "at length", "--protected", "true", "--restricted", "true",
                       "--download-restricted", "true", "--database-ui-view-only", "true",
-                      "--external-upload-restricted", "true", "--containsPHI", "true")
-    twins.assert_same("update", "project", "{project}:", "--protected", "false", "--brief")
-    states = [normalize(json.dumps(project_fields(client.project, *_UPDATED_FIELDS), sort_keys=True))
-              for client in twins.clients]
-    assert states[0] == states[1]
-    assert json.loads(states[1])["name"] == "renamed"
-    assert json.loads(states[1])["protected"] is False
+                      "--external-upload-restricted", "true", "--containsPHI", "true",
+                      "--preview-viewer-restricted", "true", "--https-app-isolated-browsing", "true",
+                      "--https-app-isolated-browsing-options", '{"allowList": ["a.org"]}',
+                      "--allowed-executables", "applet-000000000000000000000001", "applet-000000000000000000000002",
+                      "--database-results-restricted", "10")
+    state = assert_same_project_states(twins)
+    assert (state["name"], state["protected"], state["allowedExecutables"], state["databaseResultsRestricted"],
+            state["httpsAppIsolatedBrowsingOptions"]) == (
+        "renamed", True, ["applet-000000000000000000000001", "applet-000000000000000000000002"], 10,
+        {"allowList": ["a.org"]})
+    assert twins.assert_same("update", "project", "{project}:", "--protected", "false", "--brief")[1] == "project-<1>\n"
+    twins.assert_same("update", "project", "{project}", "--unset-allowed-executables",
+                      "--unset-database-results-restricted")
+    state = assert_same_project_states(twins)
+    assert state["protected"] is False
+    assert "allowedExecutables" not in state and "databaseResultsRestricted" not in state
+
+
+def assert_same_project_states(twins):
+    """The projects of the two clients have the same settings; those of this one's."""
+    ref, this = [project_fields(client.project, *_UPDATED_FIELDS) for client in twins.clients]
+    this.pop("id"), ref.pop("id")
+    assert this == ref
+    return this
 
 
 def test_update_project_errors(twins, cli_emulator):
@@ -105,3 +124,90 @@ def test_update_project_errors(twins, cli_emulator):
     for client in twins.clients:
         assert project_fields(client.project, "name")["name"] == "dx-compare"
     assert project_fields(bobs, "name")["name"] == "not-yours"
+
+
+# -- rmproject -----------------------------------------------------------------------------------
+
+def project_exists(project):
+    try:
+        dxpy.api.project_describe(project)
+    except dxpy.exceptions.ResourceNotFound:
+        return False
+    return True
+
+
+def test_rmproject(twins):
+    twins.assert_same("rmproject", "{project}", stdin="yes\n")
+    assert not any(project_exists(client.project) for client in twins.clients)
+    results = run_each(twins, lambda client: ["rmproject", "-y", "-q"] + [
+        dxpy.api.project_new({"name": "more"})["id"] for _ in range(2)])
+    assert_same_results(twins, results)
+    assert [result.stdout for result in results] == ["", ""]
+    results = run_each(twins, lambda client: ["rmproject", "-y", dxpy.api.project_new({"name": "one:"})["id"] + ":"])
+    assert_same_results(twins, results)
+    assert results[1].stdout == 'Successfully deleted project "one:"\n'
+
+
+def test_rmproject_errors(twins, cli_emulator):
+    bobs = others_project(cli_emulator, level="CONTRIBUTE")
+    twins.assert_same("rmproject", "{project}", stdin="no\n")
+    # no answer: dxpy shows a traceback of the EOFError; this dx ends the prompt's line and exits 3
+    ref, this = [client.run("rmproject", "{project}") for client in twins.clients]
+    assert (this.returncode, normalize(this.stdout), this.stderr) == (3, normalize(ref.stdout) + "\n", "")
+    assert ref.returncode == 3 and ref.stderr.endswith("EOFError: EOF when reading a line\n")
+    twins.assert_same("rmproject", "-y", "no-such-project", "{project}:folder", ":", "dx-compare")
+    twins.assert_same("rmproject", "-y", bobs)
+    assert all(project_exists(client.project) for client in twins.clients)
+    assert project_exists(bobs)
+    # the others are still removed, and dx exits 3
+    assert twins.assert_same("rmproject", "-y", "no-such-project", "{project}")[0] == 3
+    assert not any(project_exists(client.project) for client in twins.clients)
+
+
+# -- new project ---------------------------------------------------------------------------------
+
+_NEW_PROJECT_FIELDS = ("name", "region", "containsPHI", "databaseUIViewOnly", "billTo", "level")
+
+
+def assert_same_projects(ids):
+    ref, this = [project_fields(project, *_NEW_PROJECT_FIELDS) for project in ids]
+    this.pop("id"), ref.pop("id")
+    assert this == ref
+    return this
+
+
+def saved_session(client):
+    """The variables the client saved for later commands."""
+    with open(str(client.home / ".dnanexus_config" / "environment.json")) as saved:
+        variables = json.load(saved)
+    return {name: variables[name] for name in ("DX_PROJECT_CONTEXT_ID", "DX_PROJECT_CONTEXT_NAME", "DX_CLI_WD")}
+
+
+def test_new_project(twins):
+    results = run_each(twins, lambda client: ["new", "project", "fresh one", "--phi", "--database-ui-view-only",
+                                              "--region", "aws:us-east-1", "--bill-to", "user-emulator"])
+    assert_same_results(twins, results)
+    assert results[1].stdout.startswith('Created new project called "fresh one" (project-')
+    assert assert_same_projects(new_project_ids(results)) == {
+        "name": "fresh one", "region": "aws:us-east-1", "containsPHI": True, "databaseUIViewOnly": True,
+        "billTo": "user-emulator", "level": "ADMINISTER"}
+    results = run_each(twins, lambda client: ["new", "project", "--brief", "-s", "selected"])
+    assert_same_results(twins, results)
+    ids = new_project_ids(results)
+    assert_same_projects(ids)
+    for client, project in zip(twins.clients, ids):
+        assert saved_session(client) == {"DX_PROJECT_CONTEXT_ID": project, "DX_PROJECT_CONTEXT_NAME": "selected",
+                                         "DX_CLI_WD": "/"}
+
+
+def project_count(name):
+    return len(dxpy.api.system_find_projects({"name": name})["results"])
+
+
+def test_new_project_errors(twins):
+    assert last_line_and_code(twins, "new", "project") == (3, "No project name supplied, and input is not interactive")
+    twins.assert_same("new", "project", "refused", "--bill-to", "org-nosuchorg")
+    twins.assert_same("new", "project", "refused", "--region", "nowhere")
+    twins.assert_same("new", "project", "refused", "--default-symlink", "{not json")
+    assert last_line_and_code(twins, "new", "project", "refused", "--monthly-compute-limit", "0")[0] == 2
+    assert project_count("refused") == 0

@@ -233,7 +233,11 @@ def _remove_one_project(name, args):
     except _Refused as refusal:
         print(fill(str(refusal)))
         return False
-    except (EOFError, KeyboardInterrupt):
+    except EOFError:
+        # No answer: dxpy prints a traceback here; end the prompt's line and stop instead.
+        print("")
+        sys.exit(3)
+    except KeyboardInterrupt:
         err_exit("", 3)
     except Exception as error:
         print(fill("Was unable to remove %s, %s" % (name, error)))
