@@ -64,10 +64,12 @@ def join_path(project, path, name):
 
 def split_path(path):
     """The inverse of :func:`join_path`: ``(project, folder, name)``, unescaped; the folder of
-    a path without one is "/"."""
+    a path without one is "/", the project of a path without a colon is ""."""
     colon = get_first_pos_of_char(":", path)
     slash = get_last_pos_of_char("/", path)
-    project, folder, name = path[:colon], path[colon + 1:slash], path[slash + 1:]
+    folder = path[colon + 1:slash] if slash > colon else ""
+    name = path[max(colon, slash) + 1:]
+    project = path[:colon] if colon >= 0 else ""
     return unescape_colon(project), unescape_colon(folder) or "/", _unescape_name(name)
 
 
