@@ -89,10 +89,11 @@ class Emulator(object):
     def security_context(self):
         return {"auth_token_type": "Bearer", "auth_token": self.token}
 
-    def add_user(self, username, token=None, first=None, last=None, email=None):
-        """Create the user ``user-<username>`` (if new) with an API token; returns (user ID, token)."""
-        names = dict((key, value) for key, value in (("first", first), ("last", last), ("email", email))
-                     if value is not None)
+    def add_user(self, username, token=None, first=None, last=None, email=None, password=None):
+        """Create the user ``user-<username>`` (if new) with an API token; returns (user ID, token).
+        With *password* the user can also get tokens from ``/system/newAuthToken`` (``dx login``)."""
+        names = dict((key, value) for key, value in (("first", first), ("last", last), ("email", email),
+                                                     ("password", password)) if value is not None)
         return self.platform.add_user(username, token=token, **names)
 
     def environment(self):

@@ -5,8 +5,9 @@
 * ``PUT /upload/<file-id>/<index>``: a file part; ``Content-MD5`` is passed to the platform.
 * ``GET /download/<file-id>/<anything>``: file contents; honours a single ``Range``
   (``bytes=a-b``, ``bytes=a-``, ``bytes=-n``), served from the stored parts without joining them.
-* ``POST /system/getUserInfo``: the auth server's route (dxpy's ``user_info()``), answered on
-  the same port: point ``DX_AUTHSERVER_HOST`` (with its ``http://``) and ``DX_AUTHSERVER_PORT`` here.
+* ``POST /system/getUserInfo``, ``/system/newAuthToken`` (no token needed: it is how one is had from a
+  username and password) and ``/system/destroyAuthToken``: the auth server's routes, answered on the
+  same port: point ``DX_AUTHSERVER_HOST`` (with its ``http://``) and ``DX_AUTHSERVER_PORT`` here.
 * ``POST /emulator/faults``: changes the fault rules (``{"add": {...}}``, ``{"clear": true}``)
   from another process; requires the token.
 
@@ -30,6 +31,8 @@ from .errors import PlatformError
 from .faults import FaultRule, FaultRules, default_error_type
 
 FAULTS_ROUTE = "/emulator/faults"
+# The auth server's login route: how a client gets a token in the first place.
+UNAUTHENTICATED_ROUTES = frozenset(["/system/newAuthToken"])
 
 # Bodies up to this size go out with their headers in one write; larger ones follow the
 # headers in slices of _BLOCK bytes (memoryview slices: no copies).
@@ -193,7 +196,7 @@ class RequestHandler(BaseHTTPRequestHandler):
     # -- handlers: each takes (path, body) and returns a Response ------------------------
 
     def _api_call(self, path, body):
-        user = self._authenticate()
+        user = None if path in UNAUTHENTICATED_ROUTES else self._authenticate()
         payload = _parse_json(self.headers.get("Content-Type"), body)
         if path == FAULTS_ROUTE:
             return Response.json(200, self._change_faults(payload))

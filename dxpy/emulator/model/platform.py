@@ -6,6 +6,7 @@ import threading
 from ..errors import InvalidInput, ResourceNotFound
 from .access import Request, not_found, object_copies
 from .apps import APP_ROUTES, NAMED_CLASSES
+from .auth import AUTH_ROUTES, set_password
 from .clone import CLONE_ROUTES
 from .executables import EXECUTABLE_ROUTES
 from .containers import FOLDER_ROUTES, PROJECT_ROUTES, new_container, object_list_projects
@@ -45,6 +46,7 @@ def _build_routes():
     routes.update(DATABASE_ROUTES)
     from .identity import IDENTITY_ROUTES
     routes.update(IDENTITY_ROUTES)
+    routes.update(AUTH_ROUTES)
     return routes
 
 
@@ -83,15 +85,18 @@ class Platform(object):
 
     # Users
 
-    def add_user(self, username="user-emulator", token=None, first=None, last=None, email=None):
+    def add_user(self, username="user-emulator", token=None, first=None, last=None, email=None, password=None):
         """Create the user (``user-<username>``) if new and give it *token* (default: a random
         one); *first*, *last* and *email* name a new user (default: the handle,
-        "", ``<handle>@example.com``). Returns (user ID, token)."""
+        "", ``<handle>@example.com``); with *password* the user can also log in with it
+        (``/system/newAuthToken``). Returns (user ID, token)."""
         user_id = username if username.startswith("user-") else "user-" + username
         token = token or secrets.token_hex(16)
         with self._lock:
             new_user(self.store.state, user_id, first, last, email)
             self.store.state["tokens"][token] = user_id
+            if password is not None:
+                set_password(self.store.state, user_id, password)
             self.store.save()
         return user_id, token
 
