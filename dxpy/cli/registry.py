@@ -168,11 +168,18 @@ def add_command(name):
             adder(_top_subparsers)
 
 
+def _is_option(word):
+    return word.startswith("-") and word not in ("-", "--")
+
+
 def build_parser(argv=None):
     """The top-level parser, with only the command named first in *argv* when it is a known one
-    other than ``help``; otherwise (help, completion, an unknown word) with every command."""
-    first = next((word for word in (argv or []) if not word.startswith("-")), None)
-    if argv is not None and first in _MODULE_OF and first != "help":
+    other than ``help``; with no command when *argv* holds only options (``dx --version``: its
+    output never lists them); otherwise (help, completion, an unknown word) with every command."""
+    first = next((word for word in (argv or []) if not _is_option(word)), None)
+    if argv is not None and first is None:
+        _top_parser()
+    elif argv is not None and first in _MODULE_OF and first != "help":
         add_command(first)
     else:
         for name, _ in COMMAND_MODULES:
