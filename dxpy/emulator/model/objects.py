@@ -41,9 +41,21 @@ def _details(payload, default=REQUIRED):
     return copy.deepcopy(get(payload, "details", (dict, list), default))
 
 
+# What a new record takes from its ``initializeFrom`` record, unless its input gives it.
+_INITIALIZED_FIELDS = ("types", "tags", "properties", "details", "hidden")
+
+
+def _initial_metadata(req):
+    source = get(req.payload, "initializeFrom", dict, None)
+    if source is None:
+        return {}
+    record = data_object(req, entity_id(source, "id", ("record",)), get(source, "project", str, None))
+    return dict((field, copy.deepcopy(record[field])) for field in _INITIALIZED_FIELDS if field not in req.payload)
+
+
 def record_new(req):
     close = get(req.payload, "close", bool, False)
-    obj = create_object(req, "record")
+    obj = create_object(req, "record", _initial_metadata(req))
     if close:
         obj["state"] = "closed"
     return {"id": obj["id"]}
