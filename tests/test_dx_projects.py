@@ -211,3 +211,91 @@ def test_new_project_errors(twins):
     twins.assert_same("new", "project", "refused", "--default-symlink", "{not json")
     assert last_line_and_code(twins, "new", "project", "refused", "--monthly-compute-limit", "0")[0] == 2
     assert project_count("refused") == 0
+
+
+# -- new record ----------------------------------------------------------------------------------
+
+_RECORD_FIELDS = {"name": True, "folder": True, "state": True, "hidden": True, "types": True, "tags": True,
+                  "properties": True, "details": True}
+
+
+def records_in(project):
+    """Every record of *project*: name -> its metadata."""
+    found = dxpy.api.system_find_data_objects({"scope": {"project": project}, "class": "record", "visibility": "either",
+                                               "describe": {"fields": _RECORD_FIELDS}})["results"]
+    named = {}
+    for result in found:
+        desc = result["describe"]
+        if desc["name"] == desc["id"]:
+            desc["name"] = "<unnamed>"
+        named[desc["name"]] = desc
+    return named
+
+
+def assert_same_records(twins):
+    ref, this = [records_in(client.project) for client in twins.clients]
+    for records in (ref, this):
+        for desc in records.values():
+            desc.pop("id")
+    assert this == ref
+    return this
+
+
+def test_new_record(twins):
+    twins.assert_same("new", "record", "{project}:/a/b/full", "-p", "--type", "T1", "--type", "T2", "--tag", "t",
+                      "--property", "k=v", "--property", "e=", "--details", '{"x": [1, 2]}', "--visibility", "hidden",
+                      "--close")
+    twins.assert_same("new", "record", "-o", "plain", "--brief")
+    twins.assert_same("new", "record", "--init", "/a/b/full", "{project}:/a/copied", "--tag", "extra", "--verbose")
+    twins.assert_same("new", "record", "--brief", env={"DX_CLI_WD": "/a"})
+    records = assert_same_records(twins)
+    assert records["full"] == {"name": "full", "folder": "/a/b", "state": "closed", "hidden": True,
+                               "types": ["T1", "T2"], "tags": ["t"], "properties": {"k": "v", "e": ""},
+                               "details": {"x": [1, 2]}}
+    assert records["copied"]["details"] == {"x": [1, 2]} and records["copied"]["state"] == "open"
+    assert records["plain"]["folder"] == "/"
+    assert records["<unnamed>"]["folder"] == "/a"
+
+
+def test_new_record_errors(twins, cli_emulator):
+    bobs = others_project(cli_emulator, level="VIEW")
+    twins.assert_same("new", "record", "r", "--details", "{not json")
+    twins.assert_same("new", "record", "r", "--property", "novalue")
+    twins.assert_same("new", "record", "r", "--property", "=v")
+    twins.assert_same("new", "record", "{project}:/missing/r")
+    twins.assert_same("new", "record", "r", "-o", "s")
+    twins.assert_same("new", "record", "r", "--init", "no-such-record")
+    twins.assert_same("new", "record", "no-such-project:r")
+    twins.assert_same("new", "record", bobs + ":r")
+    assert last_line_and_code(twins, "new", "record", "r", "--visibility", "secret")[0] == 2
+    assert assert_same_records(twins) == {}
+    assert records_in(bobs) == {}
+
+
+# -- api -----------------------------------------------------------------------------------------
+
+def test_api(twins, tmp_path):
+    twins.assert_same("api", "{project}", "describe", '{"fields": {"name": true, "tags": true}}')
+    twins.assert_same("api", "system", "whoami")
+    twins.assert_same("api", "{project}", "addTags", "--input", "-", stdin='{"tags": ["from stdin"]}')
+    (tmp_path / "input.json").write_text('{"properties": {"from": "file"}}')
+    twins.assert_same("api", "{project}", "setProperties", "--input", str(tmp_path / "input.json"))
+    for client in twins.clients:
+        assert project_fields(client.project, "tags", "properties") == {
+            "id": client.project, "tags": ["from stdin"], "properties": {"from": "file"}}
+
+
+def test_api_errors(twins, cli_emulator, tmp_path):
+    bobs = others_project(cli_emulator, level="VIEW")
+    (tmp_path / "bad.json").write_text("{bad")
+    twins.assert_same("api", "{project}", "addTags", "{bad")
+    twins.assert_same("api", "{project}", "addTags", "--input", str(tmp_path / "bad.json"))
+    twins.assert_same("api", "{project}", "addTags", "--input", "-", stdin="")
+    twins.assert_same("api", "{project}", "addTags", '{"tags": "not a list"}')
+    twins.assert_same("api", "{project}", "noSuchMethod")
+    twins.assert_same("api", "record-000000000000000000000000", "describe")
+    twins.assert_same("api", bobs, "addTags", '{"tags": ["mine"]}')
+    assert last_line_and_code(twins, "api", "{project}")[0] == 2
+    for client in twins.clients:
+        assert project_fields(client.project, "tags")["tags"] == []
+    assert project_fields(bobs, "tags")["tags"] == []
