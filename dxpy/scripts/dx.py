@@ -50,7 +50,8 @@ def _complete():
 
 def _words_before_completed_one():
     """The arguments on the line being completed before the word under the cursor, so that
-    only the command being typed is built; None (every command) when the line is unclear."""
+    only the command being typed is built; None (every command) while no command is typed
+    yet or the line is unclear."""
     try:
         line = os.environ["COMP_LINE"][:int(os.environ["COMP_POINT"])]
         program_words = int(os.environ["_ARGCOMPLETE"])  # 1: dx ..., 3: python -m dxpy.scripts.dx ...
@@ -59,7 +60,9 @@ def _words_before_completed_one():
     words = line.split()
     if line and not line[-1].isspace():
         words = words[:-1]  # the word being completed
-    return words[program_words:]
+    words = words[program_words:]
+    commands = set(name for name, _ in registry.COMMAND_MODULES)
+    return words if any(word in commands for word in words) else None
 
 
 def main():
