@@ -2,7 +2,7 @@
 
 Layout under the runner's scratch directory::
 
-    bin/                 dx-jobutil-add-output, dx-download-all-inputs, ... (wrappers, on PATH)
+    bin/                 dx, dx-jobutil-add-output, dx-download-all-inputs, ... (wrappers, on PATH)
     job-xxxx/home/       $HOME and the working directory: job_input.json, in/, out/
     job-xxxx/code/       the applet's code, the launch plan (and bash's input variables)
 """
@@ -17,11 +17,13 @@ import dxpy
 # The directory that holds this dxpy package: put on the job's PYTHONPATH.
 _LIBRARY_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(dxpy.__file__)))
 _SCRIPTS_DIR = os.path.join(os.path.dirname(os.path.abspath(dxpy.__file__)), "scripts")
-_SCRIPT_MODULE = re.compile(r"^(dx_[a-z0-9_]+)\.py$")
+# dx.py (the dx command) and the dx_*.py helpers.
+_SCRIPT_MODULE = re.compile(r"^(dx(?:_[a-z0-9_]+)?)\.py$")
 
 
 def write_command_wrappers(bin_dir, python=sys.executable):
-    """One small executable per ``dxpy/scripts/dx_*.py`` module (``dx-jobutil-add-output`` runs
+    """One small executable per ``dxpy/scripts/dx.py`` or ``dx_*.py`` module (``dx`` runs
+    ``python -m dxpy.scripts.dx``, ``dx-jobutil-add-output`` runs
     ``python -m dxpy.scripts.dx_jobutil_add_output``): works from a source checkout too."""
     os.makedirs(bin_dir, exist_ok=True)
     names = []
