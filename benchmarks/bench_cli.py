@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Wall time of ``dx`` commands: this package's dx against the reference dxpy 0.417.1's, on the
+same emulator, machine and run.
+
+    python benchmarks/bench_cli.py [--runs 5] [--size 256M] [--ref-python PATH]
+
+Every measurement is a whole ``python -m dxpy.scripts.dx ...`` process, timed from start to
+exit. The emulator runs in its own process (``python -m dxpy.emulator --port 0``) and holds
+one project with a folder of 1,000 records, a small file and a --size file. Measured:
+
+* ``dx --version`` and ``dx env`` (start-up)
+* ``dx ls /many`` (1,000 records) and ``dx find data --class record`` (the same 1,000)
+* ``dx describe FILE-ID --json``
+* ``dx upload --wait`` of the --size file, and ``dx download`` of it (checked against its MD5)
+
+Per run the two implementations take turns (the order alternates between runs); one
+unmeasured run of each command but the transfers comes first. The table gives medians.
+The reference runs from ``$DXPY_REF_VENV`` or ``~/.cache/dxpy-reference/0.417.1`` (created
+when missing), this package from the repository in a venv that holds only its dependency,
+both from an empty working directory and from byte-compiled modules, as installed packages do
+(this package's .pyc files go to a scratch PYTHONPYCACHEPREFIX, not into the repository).
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+from bench_import import REF_VERSION, THIS_VENV, clean_env, venv_python  # noqa: E402
+from bench_transfer import MIB, file_md5, make_source, parse_size, start_emulator  # noqa: E402
+
+OBJECTS = 1000
+IMPLS = ("this", "ref")
+# (label, dx words; "{...}" filled from the prepared state, ceiling of this/ref wall time)
+STARTUP_TARGET, COMMAND_TARGET = 0.3, 0.5
+SCENARIOS = [
+    ("dx --version", ["--version"], STARTUP_TARGET),
+    ("dx env", ["env"], STARTUP_TARGET),
+    ("dx ls (1,000 objects)", ["ls", "/many"], COMMAND_TARGET),
+    ("dx describe FILE --json", ["describe", "{small}", "--json"], COMMAND_TARGET),
+    ("dx find data (1,000)", ["find", "data", "--class", "record"], COMMAND_TARGET),
+]
+TRANSFERS = [
+    ("dx upload", ["upload", "--brief", "--wait", "--no-progress", "--path", "/uploads/", "{source}"]),
+    ("dx download", ["download", "{big}", "-o", "{target}", "-f", "--no-progress"]),
+]
+
+# Run once with this package's dxpy: the records, the small file and the big file.
+PREPARE = r'''
+import json, sys
+import dxpy
+project = dxpy.PROJECT_CONTEXT_ID
+dxpy.api.project_new_folder(project, {"folder": "/many"})
+dxpy.api.project_new_folder(project, {"folder": "/uploads"})
+for index in range(%d):
+    dxpy.api.record_new({"project": project, "folder": "/many", "name": "record-%%04d" %% index, "close": True})
+small = dxpy.upload_string("a small file\n", project=project, name="small.txt", wait_on_close=True)
+big = dxpy.upload_local_file(sys.argv[1], project=project, wait_on_close=True)
+print(json.dumps({"small": small.get_id(), "big": big.get_id()}))
+''' % OBJECTS
+
+# Empties /uploads between runs, so that the emulator holds one uploaded copy at a time.
+CLEAR_UPLOADS = r'''
+import dxpy
+project = dxpy.PROJECT_CONTEXT_ID
+ids = [found["id"] for found in dxpy.find_data_objects(project=project, folder="/uploads")]
+if ids:
+    dxpy.api.project_remove_objects(project, {"objects": ids})
+'''
+
+
+def reference_python():
+    venv = os.environ.get("DXPY_REF_VENV") or os.path.join(
+        os.path.expanduser("~"), ".cache", "dxpy-reference", REF_VERSION)
+    return venv_python(venv, "dxpy==" + REF_VERSION)
+
+
+def compile_this_package(python, env, pycache):
+    """Byte-compile this package into *pycache* (its runs read it from there), as pip does for
+    an installed package: the reference's .pyc files sit beside its sources already."""
+    env["PYTHONPYCACHEPREFIX"] = pycache
+    run_python(python, ["-m", "compileall", "-q", os.path.join(REPO, "dxpy")], env, REPO)
+
+
+def run_python(python, code_args, env, cwd):
+    """``python *code_args*``, which must succeed; its stdout."""
+    result = subprocess.run([python] + code_args, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            universal_newlines=True)
+    if result.returncode != 0:
+        sys.exit("%s %s failed (%d):\n%s" % (python, code_args[:2], result.returncode, result.stderr[-3000:]))
+    return result.stdout
+
+
+def timed_dx(python, words, env, cwd):
+    """Wall seconds of ``python -m dxpy.scripts.dx *words*``, and its stdout."""
+    started = time.perf_counter()
+    result = subprocess.run([python, "-m", "dxpy.scripts.dx"] + words, env=env, cwd=cwd,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.exit("dx %s (%s) failed (%d):\n%s" % (" ".join(words), python, result.returncode, result.stderr[-3000:]))
+    return elapsed, result.stdout
+
+
+class Bench(object):
+    """The two implementations' interpreters and environments, the prepared state, the times."""
+
+    def __init__(self, pythons, envs, state, workdir):
+        self.pythons, self.envs, self.state, self.workdir = pythons, envs, state, workdir
+        self.times = {}
+        self.line_counts = {}
+
+    def words(self, template):
+        return [word.format(**self.state) for word in template]
+
+    def run(self, label, name, template, record=True):
+        seconds, stdout = timed_dx(self.pythons[name], self.words(template), self.envs[name], self.workdir)
+        if record:
+            self.times.setdefault((label, name), []).append(seconds)
+            self.line_counts.setdefault(label, {})[name] = len(stdout.splitlines())
+        return stdout
+
+    def transfer_round(self, order):
+        for name in order:
+            self.run(TRANSFERS[0][0], name, TRANSFERS[0][1])
+            run_python(self.pythons["this"], ["-c", CLEAR_UPLOADS], self.envs["this"], self.workdir)
+        for name in order:
+            self.run(TRANSFERS[1][0], name, TRANSFERS[1][1])
+            if file_md5(self.state["target"]) != self.state["source_md5"]:
+                sys.exit("%s: dx download wrote a file that differs from the source" % name)
+            os.unlink(self.state["target"])
+
+    def median_ms(self, label, name):
+        return 1000 * statistics.median(self.times[label, name])
+
+
+def measure(bench, runs):
+    for label, template, _ in SCENARIOS:  # warm-up: disk caches, .pyc files
+        for name in IMPLS:
+            bench.run(label, name, template, record=False)
+    for run in range(runs):
+        order = IMPLS if run % 2 == 0 else IMPLS[::-1]
+        print("run %d of %d (%s first)" % (run + 1, runs, order[0]), file=sys.stderr)
+        for label, template, _ in SCENARIOS:
+            for name in order:
+                bench.run(label, name, template)
+        bench.transfer_round(order)
+
+
+def check_same_output_sizes(bench):
+    """ls and find print a line per object: both implementations must have listed them all."""
+    for label in ("dx ls (1,000 objects)", "dx find data (1,000)"):
+        counts = bench.line_counts[label]
+        if counts["this"] != counts["ref"] or counts["this"] < OBJECTS:
+            sys.exit("%s printed %r lines (this, ref)" % (label, (counts["this"], counts["ref"])))
+
+
+def report(bench, runs, size):
+    print("\n%d runs each, medians of whole-process wall time (ms); transfers of %d MiB" % (runs, size // MIB))
+    header = "%-26s %9s %9s %7s %8s %s" % ("command", "this", "reference", "ratio", "target", "")
+    print(header)
+    print("-" * len(header))
+    rows = [(label, target) for label, _, target in SCENARIOS] + [(label, COMMAND_TARGET) for label, _ in TRANSFERS]
+    for label, target in rows:
+        this, ref = bench.median_ms(label, "this"), bench.median_ms(label, "ref")
+        ratio = this / ref
+        print("%-26s %9.1f %9.1f %7.2f %8s %s" % (label, this, ref, ratio, "<= %.1f" % target,
+                                                  "met" if ratio <= target else "NOT MET"))
+    for label, _ in TRANSFERS:
+        rates = [size / MIB / (bench.median_ms(label, name) / 1000) for name in IMPLS]
+        print("%-26s %9.1f %9.1f  MiB/s" % (label + " rate", rates[0], rates[1]))
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="measured runs per command (default 5)")
+    parser.add_argument("--size", type=parse_size, default=256 * MIB, help="upload/download size (default 256M)")
+    parser.add_argument("--ref-python", help="interpreter that has the reference dxpy installed")
+    args = parser.parse_args()
+    if args.runs < 1 or args.size < 1:
+        parser.error("--runs and --size must be positive")
+
+    pythons = {"this": venv_python(THIS_VENV, "requests"), "ref": args.ref_python or reference_python()}
+    with tempfile.TemporaryDirectory(prefix="bench-cli-") as tmp:
+        workdir = os.path.join(tmp, "cwd")  # empty: `python -m` must not find a dxpy in it
+        os.makedirs(workdir)
+        emulator, dx_env = start_emulator(pythons["this"], clean_env(os.path.join(tmp, "home-emulator"), REPO))
+        try:
+            envs = {}
+            for name in IMPLS:
+                home = os.path.join(tmp, "home-" + name)
+                os.makedirs(home)
+                envs[name] = clean_env(home, REPO if name == "this" else None)
+                envs[name].update(dx_env)
+                envs[name].pop("PYTHONDONTWRITEBYTECODE", None)
+            compile_this_package(pythons["this"], envs["this"], os.path.join(tmp, "pycache"))
+            source = os.path.join(tmp, "source.bin")
+            print("writing a %d MiB source file and preparing the project ..." % (args.size // MIB), file=sys.stderr)
+            state = {"source": source, "source_md5": make_source(source, args.size),
+                     "target": os.path.join(tmp, "downloaded.bin")}
+            state.update(json.loads(run_python(pythons["this"], ["-c", PREPARE, source], envs["this"], workdir)))
+            bench = Bench(pythons, envs, state, workdir)
+            measure(bench, args.runs)
+        finally:
+            emulator.terminate()
+            emulator.wait()
+    check_same_output_sizes(bench)
+    report(bench, args.runs, args.size)
+
+
+if __name__ == "__main__":
+    main()
