@@ -28,9 +28,8 @@ _TIMES = [
                 r"\d{2}:\d{2}:\d{2} \d{4}\b"), "<time>"),
     (re.compile(r"\b1\d{12}\b"), "<ms>"),
     (re.compile(r"\(\d+ (second|minute|hour|day)s? ago\)"), "(<ago>)"),
-    # the end of an API error's message
-    (re.compile(r"(Request\s+Time=)\d+(\.\d+)?"), r"\1<time>"),
-    (re.compile(r"(Request\s+ID=)[\w-]+"), r"\1<request>"),
+    # the end of an API error's message, however a wrapped message breaks it
+    (re.compile(r"Request\s+Time=\d+(\.\d+)?,\s+Request\s+ID=[\w-]+"), "Request Time=<time>, Request ID=<request>"),
 ]
 
 
