@@ -135,10 +135,9 @@ def test_pathmatch_translate_is_a_whole_string_regex():
 
 @pytest.mark.reference
 @pytest.mark.parametrize("words", [
-    [], ["-l"], ["-a"], ["-a", "--full"], ["--obj"], ["--folders"], ["--full", "--folders"], ["--obj", "--folders"],
-    ["--brief"], ["--verbose", "a"], ["--brief", "-a", "a"], ["--color", "on", "a"], ["--delimiter", ",", "-l", "a"],
-    ["--delim", "-l", "a"], ["/a/"], ["{project}:/a/b"], ["{project}:"], ["a/f.txt"], ["-l", "a/f.txt"],
-    ["a/*.txt"], ["d*"], ["--brief", "?1"], ["-l", "empty"], ["-a", "hid"],
+    [], ["-l"], ["-a", "--full"], ["--obj"], ["--folders"], ["--obj", "--folders"], ["--brief", "-a", "a"],
+    ["--verbose", "{project}:/a/b"], ["--color", "on", "a"], ["--delimiter", ",", "-l", "a"], ["--delim", "-l", "a"],
+    ["-l", "a/f.txt"], ["a/*.txt"], ["d*"], ["--brief", "?1"], ["-l", "empty"],
 ])
 def test_ls(filled, words):
     filled.assert_same("ls", *words)
@@ -152,7 +151,7 @@ def test_ls_by_id_and_current_folder(filled):
 
 @pytest.mark.reference
 @pytest.mark.parametrize("words", [
-    ["nope"], ["nope/"], ["nop:"], ["record-000000000000000000000000"], ["a/b/nope"], ["x:y:z"],
+    ["nope"], ["nop:"], ["record-000000000000000000000000"], ["x:y:z"],
 ])
 def test_ls_errors(filled, words):
     assert_refused_unchanged(filled, "ls", *words)
@@ -169,7 +168,7 @@ def test_ls_without_a_project_and_in_a_project_of_another_user(filled, cli_emula
 # -- tree -----------------------------------------------------------------------------------------
 
 @pytest.mark.reference
-@pytest.mark.parametrize("words", [[], ["-l"], ["/a"], ["-l", "{project}:/a"], ["{project}:"], ["--color", "on"]])
+@pytest.mark.parametrize("words", [[], ["-l"], ["-l", "{project}:/a"], ["--color", "on"]])
 def test_tree(filled, words):
     filled.assert_same("tree", *words)
 
@@ -206,7 +205,7 @@ def test_mkdir(filled):
 
 
 @pytest.mark.reference
-@pytest.mark.parametrize("words", [["empty"], ["q/r"], ["nop:x"], ["x:y:z"], ["empty", "q/r"], ["{bobs}:/x"]])
+@pytest.mark.parametrize("words", [["empty", "q/r"], ["nop:x"], ["{bobs}:/x"]])
 def test_mkdir_errors(filled, bobs, words):
     assert_refused_unchanged(filled, "mkdir", *[word.replace("{bobs}", bobs) for word in words])
 
@@ -237,7 +236,7 @@ def test_rmdir(filled):
 
 
 @pytest.mark.reference
-@pytest.mark.parametrize("words", [["a"], ["zz"], ["/"], ["nop:/x"], ["a", "zz"]])
+@pytest.mark.parametrize("words", [["a", "zz"], ["/"], ["nop:/x"]])
 def test_rmdir_errors(filled, words):
     assert_refused_unchanged(filled, "rmdir", *words)
 
@@ -268,12 +267,22 @@ def test_rm_by_id(filled):
 
 @pytest.mark.reference
 @pytest.mark.parametrize("words", [
-    ["zz"], ["a"], ["dup"], ["nop:x"], ["{project}"], ["{project}:"], ["-r", "/"], ["-r", ":"],
-    ["-r", "a", "{project}:"], ["record-000000000000000000000000"],
+    ["zz", "a", "dup"], ["nop:x"], ["{project}", "{project}:"], ["-r", "a", "{project}:"],
+    ["record-000000000000000000000000"],
     ["-r", "-f", "{project}:"],  # the API refuses to remove a root folder
 ])
 def test_rm_errors(filled, words):
     assert_refused_unchanged(filled, "rm", *words)
+
+
+def test_rm_recursive_of_a_bad_path_exits_3(filled):
+    # dxpy's dx leaves stderr swallowed after its check for a whole-project removal fails to
+    # resolve the path, and exits 120 when Python cannot flush it.
+    before = snapshot(filled.this.project)
+    result = filled.this.run("rm", "-r", "zz")
+    assert (result.returncode, result.stderr) == (3, "")
+    assert result.stdout.startswith('Could not resolve "zz": Unable to resolve "zz"')
+    assert snapshot(filled.this.project) == before
 
 
 @pytest.mark.reference
