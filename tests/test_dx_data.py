@@ -156,6 +156,16 @@ def test_upload_refusals(twins, local, words):
     assert_refused(twins, *words, cwd=local)
 
 
+def test_upload_skips_a_directory_loop(twins, local):
+    os.symlink("..", str(local / "tree" / "inner" / "back"))
+    result = twins.assert_same("upload", "-r", "tree", "--brief", cwd=local)
+    assert "Skipping tree/inner/back: directory loop" in result[2]
+
+
+def test_upload_without_a_current_project(twins, local):
+    assert_refused(twins, "upload", "a.txt", cwd=local, env={"DX_PROJECT_CONTEXT_ID": None})
+
+
 def test_upload_with_both_path_and_o_is_a_usage_error(twins, local):
     before = snapshots(twins)
     ref, this = twins.outputs("upload", "a.txt", "--path", "/a", "-o", "/b", cwd=local)
@@ -246,6 +256,31 @@ def test_download_refusals(twins_with_files, words):
 ], ids=["folder without -r", "several to a missing directory", "missing directory"])
 def test_download_refusals_exit_3(twins_with_files, words):
     assert_refused(twins_with_files, *words, dxpy_exits_1=True)
+
+
+def test_a_file_named_in_a_project_that_does_not_hold_it(twins_with_files):
+    twins = twins_with_files
+    elsewhere = dxpy.api.project_new({"name": "elsewhere"})["id"]
+    file_ids = {}
+    for client in twins.clients:
+        file_ids[client] = file_named(client.project, "a.txt")["id"]
+    before = snapshots(twins)
+    for words, message in ((["download", "-o", "copy.txt"], "Error: specified project does not contain specified "
+                                                             "file object\n"),
+                           (["cat"], "Error: project does not contain specified file object\n")):
+        results = [client.run(*(words + [elsewhere + ":" + file_ids[client]])) for client in twins.clients]
+        ref, this = [(r.returncode, r.stdout, r.stderr) for r in results]
+        # dxpy means to say so too, but its check stops at the API's "not found" for the file.
+        assert ref[0] == 3 and ref[2].startswith("dxpy.exceptions.ResourceNotFound: The entity file-")
+        assert this == (3, "", message)
+    assert snapshots(twins) == before
+    assert not any(client.home.joinpath("copy.txt").exists() for client in twins.clients)
+
+
+def test_download_skips_a_file_that_is_not_closed(twins):
+    twins.populate(lambda project: dxpy.new_dxfile(project=project, name="open.txt"))
+    result = twins.assert_same("download", "open.txt")
+    assert result[0] == 0 and result[2] == "Skipping file open.txt (file-<1>) because it is not closed\n"
 
 
 def test_download_skips_what_is_not_a_file(twins_with_files):

@@ -25,13 +25,14 @@ def _help(text):
     return fill(text, width_adjustment=-24)
 
 
-def _resolve_entity(path, **kwargs):
+def _resolve_entity(path, wrap=False, **kwargs):
     """(project, description result) of the data object *path* names; exits 3 when it names
-    none (a folder or project)."""
+    none (a folder or project), the message wrapped at the terminal's width with *wrap*."""
     from ..utils.resolver import resolve_existing_path
     project, _folder, result = try_call(resolve_existing_path, path, **kwargs)
     if result is None:
-        err_exit(fill("Could not resolve " + path + " to a data object"), EXPECTED_ERR_EXIT_STATUS)
+        message = "Could not resolve " + path + " to a data object"
+        err_exit(fill(message) if wrap else message, EXPECTED_ERR_EXIT_STATUS)
     return project, result
 
 
@@ -49,7 +50,7 @@ def _take_destination(args):
         args.path = args.output
 
 
-def upload(args, **kwargs):
+def upload(args):
     """``dx upload FILE...``: each local file or (with -r) directory, "-" for stdin."""
     try_call(_take_destination, args)  # a usage error: exit 3 without a traceback
     args.multithread = not args.singlethread
@@ -57,7 +58,7 @@ def upload(args, **kwargs):
         args.path += "/"  # several sources: the destination is a folder
     for filename in list(args.filename):
         args.filename = filename
-        upload_one(args, **kwargs)
+        upload_one(args)
 
 
 def _upload_destination(args):
@@ -167,10 +168,7 @@ def _write_file_to_stdout(file_id, project, text):
 def cat(args):
     """``dx cat PATH...``: the files' contents, one after the other, on stdout."""
     for path in args.path:
-        from ..utils.resolver import resolve_existing_path
-        project, _folder, result = try_call(resolve_existing_path, path)
-        if result is None:
-            err_exit("Could not resolve " + path + " to a data object", EXPECTED_ERR_EXIT_STATUS)
+        project, result = _resolve_entity(path)
         if result["describe"]["class"] != "file":
             err_exit("Error: expected a file object", EXPECTED_ERR_EXIT_STATUS)
         project = _billed_project(path, project, result["describe"])
@@ -206,7 +204,7 @@ def make_download_url(args):
     """``dx make_download_url PATH``: a preauthenticated URL of the file."""
     import dxpy
     from ..utils import normalize_timedelta
-    project, result = _resolve_entity(args.path, expected="entity")
+    project, result = _resolve_entity(args.path, wrap=True, expected="entity")
     if result["describe"]["class"] != "file":
         err_exit(fill("Error: dx download is only for downloading file objects"), EXPECTED_ERR_EXIT_STATUS)
     filename = args.filename if args.filename is not None else result["describe"]["name"]

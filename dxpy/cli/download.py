@@ -7,10 +7,10 @@ message alone and exit 3, as every other invalid-input error of dx does.
 import collections
 import logging
 import os
-import re
 import sys
 
 from ..exceptions import EXPECTED_ERR_EXIT_STATUS, err_exit
+from ..utils import pathmatch
 from ..utils.printing import fill
 from ..utils.resolver import get_first_pos_of_char, is_jbor_str, is_project_explicit
 
@@ -77,31 +77,6 @@ def _is_glob(path):
     return get_first_pos_of_char("*", path) > -1 or get_first_pos_of_char("?", path) > -1
 
 
-def folder_glob_regex(pattern):
-    """A compiled regex for a folder path glob: ``*`` and ``?`` stop at ``/``, ``[...]`` is a
-    character class (``[!...]`` negated)."""
-    out, i = [], 0
-    while i < len(pattern):
-        char = pattern[i]
-        i += 1
-        if char == "*":
-            out.append("[^/]*")
-        elif char == "?":
-            out.append("[^/]")
-        elif char == "[":
-            end = pattern.find("]", i + 1 if pattern[i:i + 1] in ("!", "]") else i)
-            if end == -1:
-                out.append(re.escape(char))
-                continue
-            body = pattern[i:end].replace("\\", "\\\\")
-            body = "^" + body[1:] if body.startswith("!") else ("\\" + body if body.startswith("^") else body)
-            out.append("[" + body + "]")
-            i = end + 1
-        else:
-            out.append(re.escape(char))
-    return re.compile("".join(out) + r"\Z", re.DOTALL)
-
-
 def _absolute(path, project):
     """(absolute folder path, prefix to strip for local names) of *path* typed in *project*."""
     import dxpy
@@ -123,8 +98,7 @@ def _matching_folders(project, path):
     parent = os.path.dirname(abs_path)
     if not parent.startswith("/"):
         return [], strip_prefix  # a relative path outside the current project names no folder
-    pattern = folder_glob_regex(abs_path)
-    folders = [f for f in dxpy.list_subfolders(project, parent, recurse=False) if pattern.match(f)]
+    folders = pathmatch.filter(dxpy.list_subfolders(project, parent, recurse=False), abs_path)
     if "/" in folders and len(folders) > 1:
         folders.remove("/")  # the root would hold every other match again
     return folders, strip_prefix
