@@ -406,6 +406,14 @@ def test_cp_from_two_projects_at_once(dx_this):
     assert layout(dest) == (["/", "/sub"], [("/", "one", False), ("/sub", "two", False)])
 
 
+@pytest.mark.reference
+@pytest.mark.parametrize("words", [["mkdir"], ["rm", "-r"], ["mv", "r1"], ["ls", "--color", "blue"]])
+def test_bad_arguments_exit_2_with_dxpy_usage(twins, words):
+    # The help between the usage and the error is worded differently; the usage and error are dxpy's.
+    ref, this = [(code, err.splitlines()[0], err.splitlines()[-1]) for code, _out, err in twins.outputs(*words)]
+    assert this == ref and this[0] == 2
+
+
 def test_handlers_are_dx_names():
     from dxpy.cli import cp as cp_module
     from dxpy.scripts import dx

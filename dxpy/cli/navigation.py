@@ -367,8 +367,8 @@ def cp(args):
 
 # -- parsers --------------------------------------------------------------------------------------
 
-_PATH_HELP = ("Folder to list (in another project with PROJECT:/FOLDER); by default the current folder of "
-              "the current project")
+_PATH_HELP = ("Folder to list, as FOLDER or PROJECT:/FOLDER (default: the current folder of the current "
+              "project)")
 
 
 def _add_ls(subparsers):
@@ -381,7 +381,8 @@ def _add_ls(subparsers):
     parser.add_argument("--obj", action="store_true", help="list objects only")
     parser.add_argument("--folders", action="store_true", help="list folders only")
     parser.add_argument("--full", action="store_true", help="print the whole path of each folder")
-    parser.add_argument("path", nargs="?", default=".", help=_help(_PATH_HELP))
+    parser.add_argument("path", nargs="?", default=".",
+                        help=_help(_PATH_HELP + "; a path naming objects (a name, a glob or an ID) lists just them"))
     parser.set_defaults(func=ls)
     registry.register_parser(parser, categories="fs")
 
@@ -422,7 +423,8 @@ def _add_cp(subparsers):
                                    prog="dx cp", parents=[env_args, all_arg])
     _add_sources_and_destination(parser, "copy", "a different project or container than every source")
     parser.add_argument("--target-file-relocation", action="store_true", default=False,
-                        help="Let the target file of a symlink be relocated in external storage by the clone")
+                        help=_help("Let the target file of a symlink be relocated in external storage "
+                                   "by the clone"))
     parser.set_defaults(func=cp)
     registry.register_parser(parser, categories="fs")
 
@@ -435,7 +437,8 @@ def _add_mv(subparsers):
                          "one project to another, use 'dx cp'."))
     _add_sources_and_destination(parser, "move", "the project or container of every source")
     parser.add_argument("--target-file-relocation", action="store_true", default=False,
-                        help="Let the target file of a symlink be relocated in external storage by the move")
+                        help=_help("Let the target file of a symlink be relocated in external storage "
+                                   "by the move"))
     parser.set_defaults(func=mv)
     registry.register_parser(parser, categories="fs")
 
