@@ -99,6 +99,7 @@ def remote_bytes(project, file_id):
 def test_upload_prints_the_new_file(twins, local):
     result = twins.assert_same("upload", "a.txt", cwd=local)
     assert "Name                              a.txt" in result[1]
+    assert result[2] == ""  # no progress when stderr is not a terminal
     for client in twins.clients:
         found = file_named(client.project, "a.txt")
         assert remote_bytes(client.project, found["id"]).decode() == TEXT
@@ -224,10 +225,12 @@ def test_download_glob_all_and_overwrite(twins_with_files):
         client.home.joinpath("out", "a.txt").write_text("stale local copy that is longer than the file\n" * 9)
     twins.assert_same("download", "*.txt", "-o", "out", "-f")
     twins.populate(lambda project: dxpy.upload_string("again\n", project=project, name="b.txt", wait_on_close=True))
+    assert_refused(twins, "download", "b.txt", "-o", "out/", "-f")  # two files match: -a is needed
     twins.assert_same("download", "b.txt", "-a", "-o", "out", "-f")
+    ref, this = twins.clients
+    assert local_bytes(ref, "out", "b.txt") == local_bytes(this, "out", "b.txt") in (b"again\n", b"second file\n")
     for client in twins.clients:
         assert local_bytes(client, "out", "a.txt") == TEXT.encode()
-        assert local_bytes(client, "out", "b.txt") in (b"again\n", b"second file\n")
 
 
 def test_download_folder_recursively(twins_with_files):
@@ -515,9 +518,9 @@ def test_progress_is_drawn_on_a_terminal_only(twins, local):
         uploaded = last_progress_line(terminal)
         code, _, terminal = run_with_terminal_stderr(client, "download", "/big.bin", "-o", "here.bin")
         downloaded = last_progress_line(terminal)
-        code, _, terminal = run_with_terminal_stderr(client, "download", "/big.bin", "-o", "quiet.bin",
-                                                     "--no-progress")
-        assert terminal == ""
+        for words in (["download", "/big.bin", "-o", "quiet.bin"], ["upload", str(big), "--path", "/quiet.bin"]):
+            code, _, terminal = run_with_terminal_stderr(client, *(words + ["--no-progress"]))
+            assert (code, terminal) == (0, "")
         final_lines.append((uploaded, downloaded))
         assert client.home.joinpath("here.bin").read_bytes() == big.read_bytes()
     bar = "[" + "=" * 59 + ">]"
