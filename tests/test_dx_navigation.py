@@ -332,13 +332,16 @@ def test_mv_errors(filled, words):
 
 
 @pytest.mark.reference
-def test_mv_between_projects_is_refused(filled, bobs):
+def test_mv_between_projects_is_refused(filled, bobs_with_content):
     others = new_projects(filled, "mv-elsewhere")
     before = [snapshot(project) for project in others]
     assert_same_each(filled, "mv", "r1", "{other}:/", other=others)
     assert_same_each(filled, "mv", "r1", "{other}:/renamed", other=others)
     assert [snapshot(project) for project in others] == before
-    assert_refused_unchanged(filled, "mv", bobs + ":/x", bobs + ":/y")
+    bobs_before = snapshot(bobs_with_content)
+    for words in ([":/x", ":/y"], [":bobs-record", ":/empty"], [":bobs-record", ":/renamed"]):
+        assert_refused_unchanged(filled, "mv", *[bobs_with_content + word for word in words])
+    assert snapshot(bobs_with_content) == bobs_before
 
 
 def test_mv_to_an_id_is_refused_without_a_traceback(filled):
