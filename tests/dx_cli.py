@@ -79,9 +79,12 @@ class DxCommand(object):
         environment.update(env or {})
         for name in [k for k, v in environment.items() if v is None]:
             del environment[name]
+        # A session of its own: no controlling terminal, so a prompt (getpass opens /dev/tty)
+        # reads the given stdin and never the terminal running the tests.
         return subprocess.run([self.python, "-m", "dxpy.scripts.dx"] + words, input=stdin,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,
-                              env=environment, cwd=str(cwd or self.home), timeout=timeout)
+                              env=environment, cwd=str(cwd or self.home), timeout=timeout,
+                              start_new_session=True)
 
     def __call__(self, *words, **kwargs):
         """Run, and check it exits 0; its stdout."""

@@ -48,3 +48,10 @@ def test_user_info_sends_the_token_to_the_auth_server(dx_emulator, monkeypatch):
     dxpy.set_security_context({"auth_token_type": "Bearer", "auth_token": "wrong"})
     with pytest.raises(InvalidAuthentication):
         auth.user_info()
+
+
+def test_user_info_sends_the_token_to_the_auth_server_named(dx_emulator):
+    # the API server is elsewhere (the emulator puts it back): the caller names this auth server
+    dxpy.set_api_server_info(host="api.example.org", port=443, protocol="https")
+    info = auth.user_info(dx_emulator.client_host, dx_emulator.port, authserver_protocol="http")
+    assert info["user_id"] == dx_emulator.user_id

@@ -9,8 +9,12 @@ def user_info(authserver_host=None, authserver_port=None, authserver_protocol="h
     """The auth server's ``/system/getUserInfo`` answer for the current token (the auth server
     is the one paired with the API server unless *authserver_host* and *authserver_port* are
     given, reached over *authserver_protocol*). Prefer :func:`whoami` where the user ID is enough."""
+    import dxpy
     authserver = get_auth_server_name(authserver_host, authserver_port, protocol=authserver_protocol)
-    return DXHTTPRequest(authserver + "/system/getUserInfo", {}, prepend_srv=False)
+    named = authserver_host is not None or authserver_port is not None
+    # The token goes to the auth server the caller names, not only to the API server's own.
+    return DXHTTPRequest(authserver + "/system/getUserInfo", {}, prepend_srv=False,
+                         auth=dxpy.AUTH_HELPER if named else True)
 
 
 def whoami():

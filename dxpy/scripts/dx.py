@@ -11,8 +11,9 @@ from ..cli import registry
 from ..cli.registry import (DXArgumentParser, PrintDXVersion, parser_categories, parser_categories_sorted,  # noqa: F401
                             parser_map, positive_integer, positive_number, register_parser)
 
-# dx --color / --delimiter, as the last command line set them
-state = {"colors": "auto", "delimiter": None}
+# dx --color / --delimiter, as the last command line set them; "interactive" is always False (dx
+# has no interactive shell: every change is saved); "currentproj" caches the current project's name.
+state = {"interactive": False, "colors": "auto", "delimiter": None, "currentproj": None}
 
 
 def set_cli_colors(args=None):

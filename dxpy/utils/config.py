@@ -75,9 +75,10 @@ class DXConfig(MutableMapping):
     ``clear`` removes them.
     """
 
+    # DX_WATCH_PORT is read from the environment but, as in dxpy, never saved.
     CORE_VAR_NAMES = {"DX_APISERVER_HOST", "DX_APISERVER_PORT", "DX_APISERVER_PROTOCOL",
                       "DX_PROJECT_CONTEXT_ID", "DX_WORKSPACE_ID", "DX_SECURITY_CONTEXT",
-                      "DX_JOB_ID", "DX_WATCH_PORT"}
+                      "DX_JOB_ID"}
     STANDALONE_VAR_NAMES = {"DX_CLI_WD", "DX_USERNAME", "DX_PROJECT_CONTEXT_NAME"}
     VAR_NAMES = CORE_VAR_NAMES | STANDALONE_VAR_NAMES
     defaults = {
