@@ -52,7 +52,9 @@ def not_available(args):
 def add_pending_parser(subparsers, name, help_line, categories, prog=None):
     """A parser for a command this dx does not provide yet: any arguments, exit 3."""
     prog = prog or "dx " + name
-    parser = subparsers.add_parser(name, help=help_line, prog=prog, add_help=False,
+    # No prefix characters: options ("--name x", "-h") are taken as plain arguments, since a
+    # remainder argument would not collect them when they come first.
+    parser = subparsers.add_parser(name, help=help_line, prog=prog, add_help=False, prefix_chars="\0",
                                    description=help_line + " (not available in this version of dx)")
     parser.add_argument("arguments", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     parser.set_defaults(func=not_available, pending_command=prog)

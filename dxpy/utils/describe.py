@@ -792,8 +792,11 @@ def print_data_obj_desc(desc, verbose=False):
             if verbose and "executable" in created_by:
                 print_field(" running", created_by["executable"])
     print_field("Last modified", render_timestamp(desc["modified"]))
-    _print_present(desc, (("editVersion", "Edit Version"), ("title", "Title"), ("subtitle", "Subtitle"),
-                          ("summary", "Summary")))
+    _print_present(desc, (("editVersion", "Edit Version"),))
+    # A workflow whose title was never set (or was unset) has a null one: no line for it.
+    _print_present({field: desc[field] for field in ("title", "subtitle") if desc.get(field) is not None},
+                   (("title", "Title"), ("subtitle", "Subtitle")))
+    _print_present(desc, (("summary", "Summary"),))
     if "description" in desc and verbose:
         print_field("Description", desc["description"])
     _print_present(desc, (("outputFolder", "Output Folder", lambda folder: "-" if folder is None else folder),))
