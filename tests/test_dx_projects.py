@@ -220,12 +220,11 @@ _RECORD_FIELDS = {"name": True, "folder": True, "state": True, "hidden": True, "
 
 
 def records_in(project):
-    """Every record of *project*: name -> its metadata."""
+    """The records of *project*: name -> metadata."""
     found = dxpy.api.system_find_data_objects({"scope": {"project": project}, "class": "record", "visibility": "either",
                                                "describe": {"fields": _RECORD_FIELDS}})["results"]
-    named = {}
-    for result in found:
-        desc = result["describe"]
+    named = {}  # of records with the same name, the one with the last details (as JSON)
+    for desc in sorted((result["describe"] for result in found), key=lambda desc: json.dumps(desc["details"])):
         if desc["name"] == desc["id"]:
             desc["name"] = "<unnamed>"
         named[desc["name"]] = desc

@@ -227,9 +227,10 @@ def _resolve_quietly(path, **kwargs):
 
 def _close_all(project, results):
     """Close each object; a refusal is printed (on stdout) and the rest are still closed.
-    The handlers of the objects asked to close."""
+    (the handlers of the objects asked to close, whether every object is or was closed)"""
     import dxpy
     handlers = []
+    closed_all = True
     for result in results:
         try:
             handler = dxpy.get_handler(result["id"], project=project)
@@ -237,24 +238,29 @@ def _close_all(project, results):
             handlers.append(handler)
         except Exception as error:
             print(fill(str(error)))
-    return handlers
+            # dxpy exits 0 even when an object could not be closed (no permission, ...);
+            # one that is already closed is no failure.
+            closed_all = closed_all and isinstance(error, dxpy.exceptions.InvalidState)
+    return handlers, closed_all
 
 
 def close(args):
     """``dx close [--wait] PATH...``."""
     handlers = []
-    resolved_all = True
+    succeeded = True
     for path in args.path:
         project, results = _resolve_quietly(path, allow_mult=True, all_mult=args.all)
         if results is None:
             print(_not_resolved(path))
-            resolved_all = False
+            succeeded = False
         else:
-            handlers.extend(_close_all(project, results))
+            asked, closed_all = _close_all(project, results)
+            handlers.extend(asked)
+            succeeded = succeeded and closed_all
     if args.wait:
         for handler in handlers:
             handler._wait_on_close()
-    _exit_unless(resolved_all)
+    _exit_unless(succeeded)
 
 
 def _paths_from_file(args):
