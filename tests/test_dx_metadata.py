@@ -7,7 +7,7 @@ import dxpy
 from dx_cli import as_user, others_project
 from test_dx_projects import assert_same_records, last_line_and_code, project_fields, records_in
 
-pytestmark = pytest.mark.reference
+reference = pytest.mark.reference  # the tests that compare with the reference dx
 
 NOOP_CODE = "import dxpy\n\n@dxpy.entry_point('main')\ndef main():\n    return {}\n"
 FAILING_CODE = "import dxpy\n\n@dxpy.entry_point('main')\ndef main():\n    raise dxpy.AppError('no luck')\n"
@@ -84,12 +84,14 @@ def assert_same_but_spacing(twins, *words):
 
 # -- details -------------------------------------------------------------------------------------
 
+@reference
 def test_get_details(twins):
     assert twins.assert_same("get_details", "rec")[1] == '{\n    "a": 1\n}\n'
     twins.assert_same("get_details", "{project}:/fold/inner")
     twins.assert_same("get_details", "{project}:done")
 
 
+@reference
 def test_get_details_errors(twins, bobs):
     twins.assert_same("get_details", "no-such-record")
     twins.assert_same("get_details", "fold")
@@ -99,6 +101,7 @@ def test_get_details_errors(twins, bobs):
     twins.assert_same("get_details", bobs[0] + ":nothing")
 
 
+@reference
 def test_set_details(twins, tmp_path):
     twins.assert_same("set_details", "rec", '{"b": [1, 2]}')
     (tmp_path / "details.json").write_text('["from", "file"]')
@@ -110,6 +113,7 @@ def test_set_details(twins, tmp_path):
     twins.assert_same("get_details", "rec")
 
 
+@reference
 def test_set_details_errors(twins, bobs, tmp_path):
     (tmp_path / "bad.json").write_text("{bad")
     twins.assert_same("set_details", "rec", "{bad")
@@ -126,6 +130,7 @@ def test_set_details_errors(twins, bobs, tmp_path):
 
 # -- visibility and types ------------------------------------------------------------------------
 
+@reference
 def test_visibility_and_types(twins):
     twins.assert_same("set_visibility", "rec", "hidden")
     twins.assert_same("add_types", "rec", "A", "B")
@@ -140,6 +145,7 @@ def test_visibility_and_types(twins):
     assert records_in(twins.this.project)["rec"]["hidden"] is False
 
 
+@reference
 def test_visibility_and_types_errors(twins, bobs):
     twins.assert_same("set_visibility", "no-such-record", "hidden")
     twins.assert_same("add_types", "dup", "X")
@@ -161,6 +167,7 @@ def assert_same_projects(twins):
     return this
 
 
+@reference
 def test_tags_and_properties(twins):
     twins.assert_same("tag", "rec", "x", "y")
     twins.assert_same("untag", "rec", "t0", "x")
@@ -179,6 +186,7 @@ def test_tags_and_properties(twins):
     assert assert_same_projects(twins) == {"name": "dx-compare", "tags": ["ptag"], "properties": {"k": "v"}}
 
 
+@reference
 def test_tags_and_properties_errors(twins, bobs):
     twins.assert_same("tag", "no-such-record", "x")
     assert_same_but_spacing(twins, "tag", "fold", "x")
@@ -202,6 +210,7 @@ def test_tags_and_properties_errors(twins, bobs):
     assert project_fields(bobs[0], *_PROJECT_METADATA)["tags"] == []
 
 
+@reference
 def test_rename(twins):
     twins.assert_same("rename", "rec", "renamed")
     twins.assert_same("rename", "{project}:/fold/inner", "outer name")
@@ -212,6 +221,7 @@ def test_rename(twins):
     assert assert_same_projects(twins)["name"] == "project renamed"
 
 
+@reference
 def test_rename_errors(twins, bobs):
     twins.assert_same("rename", "no-such-record", "x")
     twins.assert_same("rename", "dup", "x")
@@ -243,6 +253,7 @@ def finished_job(twins):
     return run_to_the_end(twins.ref.project, NOOP_CODE)
 
 
+@reference
 def test_execution_metadata(twins, finished_job):
     twins.assert_same("tag", finished_job, "t1", "t2")
     twins.assert_same("untag", finished_job, "t1")
@@ -255,6 +266,7 @@ def test_execution_metadata(twins, finished_job):
     twins.assert_same("tag", finished_job + ":out", "t")
 
 
+@reference
 def test_wait_for_failed_job(twins):
     failed = run_to_the_end(twins.ref.project, FAILING_CODE)
     assert dxpy.api.job_describe(failed, {"fields": {"state": True}})["state"] == "failed"
@@ -264,6 +276,7 @@ def test_wait_for_failed_job(twins):
 
 # -- close and wait ------------------------------------------------------------------------------
 
+@reference
 def test_close_and_wait(twins, tmp_path):
     twins.assert_same("close", "rec", "{project}:/fold/inner")
     twins.assert_same("close", "--wait", "-a", "dup")
@@ -276,6 +289,7 @@ def test_close_and_wait(twins, tmp_path):
     twins.assert_same("wait", "--from-file", str(tmp_path / "paths"))
 
 
+@reference
 def test_close_and_wait_errors(twins, bobs, tmp_path):
     twins.assert_same("close", "no-such-record", "rec")
     twins.assert_same("close", "dup")

@@ -7,7 +7,7 @@ import pytest
 import dxpy
 from dx_cli import normalize, others_project
 
-pytestmark = pytest.mark.reference
+reference = pytest.mark.reference  # the tests that compare with the reference dx
 
 
 def project_fields(project, *fields):
@@ -44,6 +44,7 @@ def new_project_ids(results):
 
 # -- invite / uninvite ---------------------------------------------------------------------------
 
+@reference
 def test_invite_and_uninvite(twins, cli_emulator):
     cli_emulator.add_user("bob")
     assert twins.assert_same("invite", "bob", "{project}:", "CONTRIBUTE")[1] == \
@@ -58,6 +59,7 @@ def test_invite_and_uninvite(twins, cli_emulator):
         assert permissions(client.project) == {"user-emulator": "ADMINISTER"}
 
 
+@reference
 def test_invite_errors(twins, cli_emulator):
     cli_emulator.add_user("bob")
     bobs = others_project(cli_emulator, level="VIEW")
@@ -80,6 +82,7 @@ _UPDATED_FIELDS = ("name", "summary", "description", "protected", "restricted", 
                    "databaseResultsRestricted")
 
 
+@reference
 def test_update_project(twins):
     twins.assert_same("update", "project", "{project}", "--name", "renamed", "--summary", "in short",
                       "--description", "at length", "--protected", "true", "--restricted", "true",
@@ -110,6 +113,7 @@ def assert_same_project_states(twins):
     return this
 
 
+@reference
 def test_update_project_errors(twins, cli_emulator):
     bobs = others_project(cli_emulator, level="VIEW")
     twins.assert_same("update", "project", "no-such-project", "--name", "x")
@@ -136,6 +140,7 @@ def project_exists(project):
     return True
 
 
+@reference
 def test_rmproject(twins):
     twins.assert_same("rmproject", "{project}", stdin="yes\n")
     assert not any(project_exists(client.project) for client in twins.clients)
@@ -148,6 +153,7 @@ def test_rmproject(twins):
     assert results[1].stdout == 'Successfully deleted project "one:"\n'
 
 
+@reference
 def test_rmproject_errors(twins, cli_emulator):
     bobs = others_project(cli_emulator, level="CONTRIBUTE")
     twins.assert_same("rmproject", "{project}", stdin="no\n")
@@ -183,6 +189,7 @@ def saved_session(client):
     return {name: variables[name] for name in ("DX_PROJECT_CONTEXT_ID", "DX_PROJECT_CONTEXT_NAME", "DX_CLI_WD")}
 
 
+@reference
 def test_new_project(twins):
     results = run_each(twins, lambda client: ["new", "project", "fresh one", "--phi", "--database-ui-view-only",
                                               "--region", "aws:us-east-1", "--bill-to", "user-emulator"])
@@ -204,6 +211,7 @@ def project_count(name):
     return len(dxpy.api.system_find_projects({"name": name})["results"])
 
 
+@reference
 def test_new_project_errors(twins):
     assert last_line_and_code(twins, "new", "project") == (3, "No project name supplied, and input is not interactive")
     twins.assert_same("new", "project", "refused", "--bill-to", "org-nosuchorg")
@@ -240,6 +248,7 @@ def assert_same_records(twins):
     return this
 
 
+@reference
 def test_new_record(twins):
     twins.assert_same("new", "record", "{project}:/a/b/full", "-p", "--type", "T1", "--type", "T2", "--tag", "t",
                       "--property", "k=v", "--property", "e=", "--details", '{"x": [1, 2]}', "--visibility", "hidden",
@@ -256,6 +265,7 @@ def test_new_record(twins):
     assert records["<unnamed>"]["folder"] == "/a"
 
 
+@reference
 def test_new_record_errors(twins, cli_emulator):
     bobs = others_project(cli_emulator, level="VIEW")
     twins.assert_same("new", "record", "r", "--details", "{not json")
@@ -273,6 +283,7 @@ def test_new_record_errors(twins, cli_emulator):
 
 # -- api -----------------------------------------------------------------------------------------
 
+@reference
 def test_api(twins, tmp_path):
     twins.assert_same("api", "{project}", "describe", '{"fields": {"name": true, "tags": true}}')
     twins.assert_same("api", "system", "whoami")
@@ -284,6 +295,7 @@ def test_api(twins, tmp_path):
             "id": client.project, "tags": ["from stdin"], "properties": {"from": "file"}}
 
 
+@reference
 def test_api_errors(twins, cli_emulator, tmp_path):
     bobs = others_project(cli_emulator, level="VIEW")
     (tmp_path / "bad.json").write_text("{bad")
@@ -298,3 +310,30 @@ def test_api_errors(twins, cli_emulator, tmp_path):
     for client in twins.clients:
         assert project_fields(client.project, "tags")["tags"] == []
     assert project_fields(bobs, "tags")["tags"] == []
+
+
+# -- later work, and the helpers dxpy.scripts.dx exports -----------------------------------------
+
+@pytest.mark.parametrize("words", [("update", "org", "org-x", "--name", "n"), ("update", "member", "org-x", "bob"),
+                                   ("update", "stage", "wf", "0"), ("update", "workflow", "wf"),
+                                   ("new", "user", "-u", "bob"), ("new", "org", "--handle", "h"),
+                                   ("new", "workflow", "wf")])
+def test_subcommands_of_later_work(dx_this, words):
+    result = dx_this.run(*words)
+    assert (result.returncode, result.stdout) == (3, "")
+    assert result.stderr == ('dxpy.exceptions.DXCLIError: "dx %s %s" is not available in this version of dx\n'
+                             % words[:2])
+
+
+def test_exported_helpers(monkeypatch):
+    import datetime
+    from dxpy.scripts import dx
+    assert dx.process_list_of_usernames(["Alice", "org-lab", "user-bob", "PUBLIC"]) == [
+        "user-alice", "org-lab", "user-bob", "PUBLIC"]
+    assert dx.render_timestamp(1700000000999) == datetime.datetime.fromtimestamp(1700000000).strftime(
+        "%Y-%m-%d %H:%M:%S")
+    answers = iter(['{"a": [1]}', "{bad"])
+    monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
+    assert dx.get_json_from_stdin() == {"a": [1]}
+    with pytest.raises(dxpy.exceptions.DXCLIError, match="user input could not be parsed as JSON"):
+        dx.get_json_from_stdin()

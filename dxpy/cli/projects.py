@@ -294,19 +294,6 @@ def _new_project_input(args):
     return request
 
 
-def _select_project(project_id, name):
-    """Make *project_id* the current project (root folder) of this session and save it."""
-    import dxpy
-    if dxpy.JOB_ID is None:
-        dxpy.config["DX_PROJECT_CONTEXT_ID"] = project_id
-        dxpy.config["DX_PROJECT_CONTEXT_NAME"] = name
-    else:
-        dxpy.config["DX_WORKSPACE_ID"] = project_id
-    dxpy.set_workspace_id(project_id)
-    dxpy.config["DX_CLI_WD"] = "/"
-    dxpy.config.save()
-
-
 def new_project(args):
     """``dx new project NAME [--region R] [-s] [--bill-to B] [--phi] ...``."""
     import dxpy
@@ -322,7 +309,9 @@ def new_project(args):
     else:
         print(fill('Created new project called "%s" (%s)' % (args.name, project_id)))
     if args.select or (INTERACTIVE_CLI and prompt_for_yn("Switch to new project now?", default=False)):
-        _select_project(project_id, args.name)
+        from .session import set_project, set_wd
+        set_project(project_id, write=True, name=args.name)
+        set_wd("/", write=True)
 
 
 def _record_to_copy(path):
