@@ -293,6 +293,14 @@ def test_write_assigns_saves_and_is_read_back(tmp_path):
     assert run_dxpy(tmp_path).state["APISERVER_HOST"] == "written.example"
 
 
+def test_config_tells_the_environment_from_saved_values(tmp_path):
+    code = ("out['given'] = {name: dxpy.config.given_in_environment(name)"
+            " for name in ('DX_APISERVER_HOST', 'DX_APISERVER_PORT', 'DX_CLI_WD')}")
+    out = run_dxpy(tmp_path, code, env={"DX_APISERVER_HOST": "env.example"},
+                   user={"environment.json": {"DX_APISERVER_PORT": "9000"}}).out
+    assert out["given"] == {"DX_APISERVER_HOST": True, "DX_APISERVER_PORT": False, "DX_CLI_WD": False}
+
+
 def test_clear_removes_saved_files(tmp_path):
     dirs = conf_dirs(tmp_path)
     user = {"environment.json": {"DX_APISERVER_HOST": "user.example"}, "environment": LEGACY,

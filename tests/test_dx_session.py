@@ -19,6 +19,7 @@ from loopback import ForwardingProxy
 
 SURFACE = os.path.join(os.path.dirname(REPO), "shared", "reference", "dxpy-0.417.1-surface.json")
 NO_PROJECT = {"DX_PROJECT_CONTEXT_ID": None}
+NOT_LOGGED_IN = {"DX_SECURITY_CONTEXT": None}
 reference = pytest.mark.reference
 
 
@@ -86,6 +87,14 @@ def words(text):
 def unwrapped(text, client):
     """*text* without any white space, the client's home shown as <HOME>."""
     return "".join(text.split()).replace("".join(str(client.home).split()), "<HOME>")
+
+
+def assert_same_stdout_unwrapped(twins, *words, **kwargs):
+    """Same exit code and stdout but for white space: for messages naming the home directory
+    (longer for this client), which fill() cuts anywhere. This client's result."""
+    ref, this = (client.run(*words, **kwargs) for client in twins.clients)
+    assert (this.returncode, unwrapped(this.stdout, twins.this)) == (ref.returncode, unwrapped(ref.stdout, twins.ref))
+    return this
 
 
 def last_line(text):
@@ -186,7 +195,7 @@ def test_reports_of_the_session(twins, words):
 @reference
 @pytest.mark.parametrize("words", [["env"], ["env", "--bash"], ["env", "--dx-flags"], ["whoami"], ["logout"]])
 def test_without_a_token(twins, words):
-    code, out, err = twins.assert_same(*words, env={"DX_SECURITY_CONTEXT": None})
+    code, out, err = twins.assert_same(*words, env=NOT_LOGGED_IN)
     if words[0] == "whoami":
         assert (code, err) == (3, 'You are not logged in; run "dx login" to obtain a token.\n')
     for client in twins.clients:
@@ -231,7 +240,8 @@ def test_session_files_are_private(twins):
 
 @pytest.mark.parametrize("words", [["cd", "/nosuch"], ["cd", "nosuch"], ["cd", "nosuchproject:"],
                                    ["cd", "nosuchproject:/x"], ["select", "nosuchproject"],
-                                   ["cd", "project-000000000000000000000000:"]])
+                                   ["cd", "project-000000000000000000000000:"],
+                                   ["select", "--auth-token", "no-such-token"]])
 @reference
 def test_cd_and_select_errors(twins, words):
     """Nothing is saved, except (as dxpy does) the project of a folder that is not there."""
@@ -283,6 +293,35 @@ def test_select_pages_through_many_projects(users, cli_emulator):
     code, out, _ = users.assert_same("select", stdin="m\n1\n")
     assert code == 0 and "m) More options not shown..." in out
     users.assert_same("select", stdin="m\nm\n0\n")
+
+
+@reference
+def test_select_more_after_the_last_page(users, cli_emulator):
+    make_projects(cli_emulator, users, *["p%02d" % n for n in range(9)])  # ten with dx-compare
+    code, _, err = users.assert_same("select", stdin="m\n")
+    assert (code, err) == (3, "No projects left to choose from.\n")
+
+
+@reference
+def test_select_public(users, cli_emulator):
+    """A project some other user made public: the same for both clients."""
+    owner, _ = cli_emulator.add_user("u" + uuid.uuid4().hex[:12])
+    public = cli_emulator.platform.call(owner, "/project/new", {"name": "open data"})["id"]
+    cli_emulator.platform.call(owner, "/%s/invite" % public, {"invitee": "PUBLIC", "level": "VIEW"})
+    code, out, _ = users.assert_same("select", "--public", stdin="")
+    assert (code, out) == (0, "\nAvailable public projects:\nSetting current project to: open data\n")
+    users.assert_same("pwd")
+    users.assert_same("select", "--level", "VIEW", stdin="0\n")
+
+
+@reference
+def test_select_a_project_of_someone_else(twins, cli_emulator):
+    owner, _ = cli_emulator.add_user("u" + uuid.uuid4().hex[:12])
+    hidden = cli_emulator.platform.call(owner, "/project/new", {"name": "private"})["id"]
+    code, _, err = twins.assert_same("select", hidden)
+    assert code == 3 and err
+    for client in twins.clients:
+        assert not conf_dir(client).exists()
 
 
 @reference
@@ -354,10 +393,11 @@ def emulator_host_options(emulator):
 
 
 @reference
-def test_login_with_a_token_and_an_auth_server_without_a_port(twins):
+@pytest.mark.parametrize("option", ["--token", "--auth-token"])
+def test_login_with_a_token_and_an_auth_server_without_a_port(twins, option):
     """The user name cannot be had, which does not stop the login; then the API server is asked for."""
     token = json.loads(twins.this.env["DX_SECURITY_CONTEXT"])["auth_token"]
-    code, _, err = twins.assert_same("login", "--token", token, "--host", "127.0.0.1", "--noprojects",
+    code, _, err = twins.assert_same("login", option, token, "--host", "127.0.0.1", "--noprojects",
                                      stdin="\n\n\n")
     assert code == 0 and "Both host and port must be specified if either is specified" in err
     assert_same_files(twins)
@@ -382,23 +422,56 @@ def test_login_with_a_token_checks_it_with_the_given_auth_server(dx_this, cli_em
                             'API server port [%d]: ' % cli_emulator.port
     for directory in (conf_dir(dx_this), session_dir(dx_this)):
         assert (directory / "DX_USERNAME").read_text() == "emulator"
-    assert dx_this("whoami", env={"DX_SECURITY_CONTEXT": None}) == "emulator\n"
+    assert dx_this("whoami", env=NOT_LOGGED_IN) == "emulator\n"
+
+
+def run_with_loopback_only(client, *words, **kwargs):
+    """Run dx with every connection beyond loopback going through a recording proxy; the result
+    and the requests the proxy saw."""
+    environment = dict(kwargs.pop("env", {}))
+    with ForwardingProxy() as proxy:
+        environment.update(HTTP_PROXY=proxy.url, HTTPS_PROXY=proxy.url, NO_PROXY="127.0.0.1,localhost")
+        result = client.run(*words, env=environment, **kwargs)
+        return result, proxy.requests
+
+
+def without_api_server(client):
+    """Environment changes that leave the client's API server and token to the defaults."""
+    return {name: None for name in client.env if name.startswith(("DX_APISERVER", "DX_SECURITY"))}
 
 
 def test_login_with_an_explicit_host_never_contacts_the_default_one(dx_this, cli_emulator):
     """The API server is the default one (api.dnanexus.com); the token is checked with the auth
-    server given, and any connection elsewhere would go through the recording proxy."""
-    environment = {name: None for name in dx_this.env if name.startswith(("DX_APISERVER", "DX_SECURITY"))}
-    with ForwardingProxy() as proxy:
-        environment.update(HTTP_PROXY=proxy.url, HTTPS_PROXY=proxy.url, NO_PROXY="127.0.0.1,localhost")
-        answers = "http\n127.0.0.1\n%d\n0\n" % cli_emulator.port
-        result = dx_this.run("login", "--token", cli_emulator.token, *emulator_host_options(cli_emulator),
-                             stdin=answers, env=environment)
-        assert result.returncode == 0, result.stderr
-        assert proxy.requests == []
+    server given, and the API server is then asked for. dxpy asks auth.dnanexus.com instead."""
+    answers = "http\n127.0.0.1\n%d\n0\n" % cli_emulator.port
+    result, elsewhere = run_with_loopback_only(dx_this, "login", "--token", cli_emulator.token,
+                                               *emulator_host_options(cli_emulator), stdin=answers,
+                                               env=without_api_server(dx_this))
+    assert (result.returncode, elsewhere) == (0, []), result.stderr
     assert "Setting current project to: " in result.stdout
     assert saved(dx_this, "DX_APISERVER_HOST") == "127.0.0.1"
     assert (conf_dir(dx_this) / "DX_USERNAME").read_text() == "emulator"
+
+
+@pytest.mark.parametrize("given_by", ["environment", "options"])
+def test_login_with_a_token_for_the_api_server_given(dx_this, cli_emulator, given_by):
+    """An API server given to this command (DX_APISERVER_HOST, --apiserver-host) is kept, and the
+    token checked with its auth server (DX_AUTHSERVER_*); dxpy replaces it by the default one."""
+    name = "u" + uuid.uuid4().hex[:12]
+    user, token = cli_emulator.add_user(name)
+    project = cli_emulator.platform.call(user, "/project/new", {"name": "mine"})["id"]
+    environment, options = dict(NOT_LOGGED_IN, **NO_PROJECT), []
+    if given_by == "options":
+        environment = dict(without_api_server(dx_this), **NO_PROJECT)
+        options = ["--apiserver-host", "127.0.0.1", "--apiserver-port", str(cli_emulator.port),
+                   "--apiserver-protocol", "http"]
+    result, elsewhere = run_with_loopback_only(dx_this, "login", "--token", token, *options, stdin="",
+                                               env=environment)
+    assert (result.returncode, elsewhere) == (0, []), result.stderr
+    assert result.stdout.endswith("Setting current project to: mine\n")
+    assert (saved(dx_this, "DX_APISERVER_HOST"), saved(dx_this, "DX_APISERVER_PORT")) == ("127.0.0.1",
+                                                                                            str(cli_emulator.port))
+    assert (saved(dx_this, "DX_USERNAME"), saved(dx_this, "DX_PROJECT_CONTEXT_ID")) == (name, project)
 
 
 @reference
@@ -406,10 +479,7 @@ def test_login_with_a_password(twins, cli_emulator):
     """The auth server is DX_AUTHSERVER_HOST:DX_AUTHSERVER_PORT (the API server is on loopback)."""
     name = "u" + uuid.uuid4().hex[:12]
     cli_emulator.add_user(name, password="pw")
-    ref, this = (client.run("login", "--noprojects", stdin=name + "\npw\n", env={"DX_SECURITY_CONTEXT": None})
-                 for client in twins.clients)
-    # The message names the home directory (longer for this client), which fill() cuts anywhere.
-    assert (this.returncode, unwrapped(this.stdout, twins.this)) == (ref.returncode, unwrapped(ref.stdout, twins.ref))
+    this = assert_same_stdout_unwrapped(twins, "login", "--noprojects", stdin=name + "\npw\n", env=NOT_LOGGED_IN)
     assert this.stdout.startswith("Acquiring credentials from http://127.0.0.1:%d\nUsername: You are now logged in."
                                   % cli_emulator.port)
     assert "willexpirein18:00:00." in unwrapped(this.stdout, twins.this)
@@ -421,12 +491,25 @@ def test_login_with_a_password(twins, cli_emulator):
 
 
 @reference
+def test_login_with_a_password_then_a_project(twins, cli_emulator):
+    """The new user's only project is taken without asking; without any, login ends on a note."""
+    name = "u" + uuid.uuid4().hex[:12]
+    user, _ = cli_emulator.add_user(name, password="pw")
+    code, out, err = twins.assert_same("login", stdin=name + "\npw\n", env=NOT_LOGGED_IN)
+    assert (code, out) == (0, "Acquiring credentials from http://127.0.0.1:%d\nUsername: " % cli_emulator.port)
+    assert last_line(err) == "dx select --level VIEW or dx select --public."
+    cli_emulator.platform.call(user, "/project/new", {"name": "mine"})
+    this = assert_same_stdout_unwrapped(twins, "login", stdin=name + "\npw\n", env=NOT_LOGGED_IN)
+    assert "Setting current project to: mine\n" in this.stdout
+
+
+@reference
 def test_login_with_a_wrong_password_three_times(twins, cli_emulator):
     name = "u" + uuid.uuid4().hex[:12]
     cli_emulator.add_user(name, password="pw")
     answers = "".join("%s\nwrong\n" % name for _ in range(3))
     (ref_code, ref_out, ref_err), (code, out, err) = twins.outputs("login", "--noprojects", stdin=answers,
-                                                                   env={"DX_SECURITY_CONTEXT": None})
+                                                                   env=NOT_LOGGED_IN)
     assert (code, out) == (ref_code, ref_out) == (3, out)
     assert err.splitlines().count("Incorrect username and/or password") == 2
     assert last_line(err) == last_line(ref_err).replace("dx.py: ", "dx: ") == "dx: Incorrect username and/or password"
@@ -435,7 +518,7 @@ def test_login_with_a_wrong_password_three_times(twins, cli_emulator):
 def test_login_with_a_bad_timeout(dx_this, cli_emulator):
     """dxpy ends with a traceback and exit code 1; this dx says what is wrong and exits 3."""
     result = dx_this.run("login", "--timeout", "5x", "--noprojects", stdin="someone\npw\n",
-                         env={"DX_SECURITY_CONTEXT": None})
+                         env=NOT_LOGGED_IN)
     assert result.returncode == 3
     assert last_line(result.stderr).startswith("dx: Login error: Error: Expected an int timestamp")
     assert "Traceback" not in result.stderr

@@ -17,7 +17,6 @@ from . import registry
 from .parsers import env_args
 
 _DEFAULT_AUTHSERVER = "https://auth.dnanexus.com"
-_PRODUCTION_API_HOSTS = ("api.dnanexus.com", "stagingapi.dnanexus.com")
 _LEVELS = ["VIEW", "UPLOAD", "CONTRIBUTE", "ADMINISTER"]
 _PAGE = 10  # projects offered at a time by select
 _LOGIN_ATTEMPTS = 3
@@ -244,14 +243,25 @@ def _security_context_from_password(args):
     return json.dumps({"auth_token": token["access_token"], "auth_token_type": token["token_type"]}), using_default
 
 
-def _security_context_from_token(args):
-    """(security context as JSON, whether it is the default platform's) for ``--token``:
-    without --host the token is for the default platform."""
+def _api_server_given(args):
+    """Whether this command was told which API server to use (--apiserver-host, or
+    DX_APISERVER_HOST in its environment); saved settings do not count."""
     import dxpy
-    using_default = args.host is None
-    if using_default:
-        set_api(dxpy.DEFAULT_APISERVER_PROTOCOL, dxpy.DEFAULT_APISERVER_HOST, dxpy.DEFAULT_APISERVER_PORT, args.save)
-    return json.dumps({"auth_token": args.token, "auth_token_type": "Bearer"}, separators=(",", ":")), using_default
+    return args.apiserver_host is not None or dxpy.config.given_in_environment("DX_APISERVER_HOST")
+
+
+def _security_context_from_token(args):
+    """(security context as JSON, whether it is the default platform's) for ``--token``.
+    The token is for the API server this command was given, else (without --host) for the
+    default platform."""
+    import dxpy
+    security_context = json.dumps({"auth_token": args.token, "auth_token_type": "Bearer"}, separators=(",", ":"))
+    if args.host is not None:
+        return security_context, False
+    if _api_server_given(args):
+        return security_context, dxpy.APISERVER_HOST == dxpy.DEFAULT_APISERVER_HOST
+    set_api(dxpy.DEFAULT_APISERVER_PROTOCOL, dxpy.DEFAULT_APISERVER_HOST, dxpy.DEFAULT_APISERVER_PORT, args.save)
+    return security_context, True
 
 
 def _save_username(args):

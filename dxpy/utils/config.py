@@ -94,6 +94,8 @@ class DXConfig(MutableMapping):
         self._warn = not suppress_warning
         self._user_conf_dir = os.path.expanduser(os.environ.get("DX_USER_CONF_DIR", "~/.dnanexus_config"))
         self._remove_dead_sessions()
+        # What the process was started with, before saved values join them.
+        self._environment_names = frozenset(name for name in self.VAR_NAMES if name in os.environ)
         values = {}
         for directory in (self.get_global_conf_dir(), self.get_user_conf_dir(), self.get_session_conf_dir()):
             values.update(self._read_conf_dir(directory))
@@ -101,6 +103,11 @@ class DXConfig(MutableMapping):
             if name not in os.environ:
                 os.environ[name] = value
         self._sync_dxpy_state()
+
+    def given_in_environment(self, name):
+        """Whether *name* was set in the environment this process started with (rather than
+        read from a configuration file)."""
+        return name in self._environment_names
 
     # -- where the files are ---------------------------------------------------------------
 
