@@ -135,69 +135,53 @@ def remove_types(args):
 
 # -- tags, properties, names: of objects, executions or a project -------------------------------
 
-def _change_objects_or_project(args, change_objects, change_project, what):
-    """Resolve ``args.path`` to data objects or executions, and call ``change_objects(project,
-    results)``; or, when it names only a project, ``change_project(project_id)``. *what* ends
-    the error for a container that is not a project ("Cannot <what> a non-project data container")."""
+def _objects_or_project(args, what):
+    """(project, results): the data objects or executions ``args.path`` names, or (project,
+    None) when it names only a project. *what* ends the error for a container that is not a
+    project ("Cannot <what> a non-project data container")."""
     from ..utils.resolver import is_job_id, resolve_to_objects_or_project
     from . import try_call
     project, _folder, results = try_call(resolve_to_objects_or_project, args.path, args.all)
-    job_try = getattr(args, "job_try", None)
     if results is None and not project.startswith("project-"):
         err_exit("Cannot %s a non-project data container" % what, 3)
-    if job_try is not None and (results is None or not all(is_job_id(result["id"]) for result in results)):
+    if getattr(args, "job_try", None) is not None and (results is None or
+                                                       not all(is_job_id(result["id"]) for result in results)):
         # dxpy exits 1 here, its code for a bug in dx; this is invalid input, so 3.
         err_exit("Parameter --try T can be used only with jobs", 3)
+    return project, results
+
+
+def _change(args, method, fields, project_method, what):
+    """``POST /ID/method`` with *fields* (and the project, and ``try`` when given) for what
+    ``args.path`` names; for a project, ``dxpy.api.<project_method>(project, fields)``."""
+    import dxpy
+    project, results = _objects_or_project(args, what)
     if results is None:
-        change_project(project)
-    else:
-        _exit_unless(change_objects(project, results))
-
-
-def _call_with_payload(method, fields):
-    """A ``change_objects`` that calls *method* with the project, *fields* and ``try`` if given."""
-    def change(args, project, results):
-        payload = dict(fields, project=project)
-        if getattr(args, "job_try", None) is not None:
-            payload["try"] = args.job_try
-        return _call_on_each(results, method, payload)
-    return change
-
-
-def _change(args, method, fields, change_project, what):
-    change_objects = _call_with_payload(method, fields)
-    _change_objects_or_project(args, lambda project, results: change_objects(args, project, results),
-                               change_project, what)
-
-
-def _project_call(name, payload):
-    def call(project):
-        import dxpy
-        getattr(dxpy.api, name)(project, payload)
-    return call
+        getattr(dxpy.api, project_method)(project, fields)
+        return
+    payload = dict(fields, project=project)
+    if getattr(args, "job_try", None) is not None:
+        payload["try"] = args.job_try
+    _exit_unless(_call_on_each(results, method, payload))
 
 
 def add_tags(args):
     """``dx tag PATH TAG...``."""
-    _change(args, "addTags", {"tags": args.tags}, _project_call("project_add_tags", {"tags": args.tags}),
-            "add tags to")
+    _change(args, "addTags", {"tags": args.tags}, "project_add_tags", "add tags to")
 
 
 def remove_tags(args):
     """``dx untag PATH TAG...``."""
-    _change(args, "removeTags", {"tags": args.tags}, _project_call("project_remove_tags", {"tags": args.tags}),
-            "remove tags from")
+    _change(args, "removeTags", {"tags": args.tags}, "project_remove_tags", "remove tags from")
 
 
 def rename(args):
     """``dx rename PATH NAME``: a data object, or a project (``NAME:``)."""
-    _change(args, "rename", {"name": args.name}, _project_call("project_update", {"name": args.name}),
-            "rename")
+    _change(args, "rename", {"name": args.name}, "project_update", "rename")
 
 
 def _set_properties(args, properties, what):
-    _change(args, "setProperties", {"properties": properties},
-            _project_call("project_set_properties", {"properties": properties}), what)
+    _change(args, "setProperties", {"properties": properties}, "project_set_properties", what)
 
 
 def set_properties(args):
