@@ -101,7 +101,7 @@ def prompt_for_env_var(prompt_str, env_var_str):
 
 def _project_pages(args):
     """The projects that *args* (--name, --level, --public) allow, described, in lists of
-    up to ten; listing errors exit 3."""
+    up to ten; a failure to list them ends dx with "Error while listing available projects"."""
     import dxpy
     found = dxpy.find_projects(describe=True, name=args.name, name_mode="glob",
                                level="VIEW" if args.public else args.level,
