@@ -91,3 +91,18 @@ def test_module_entry_point_and_closed_pipe():
     stderr = process.stderr.read().decode()
     process.wait(60)
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
+
+
+def test_ctrl_c_exits_3_with_a_caret_line_and_no_traceback(dx_this):
+    # dx upload - waits on its standard input; Ctrl-C while it waits.
+    import signal
+    import time
+    process = subprocess.Popen([dx_this.python, "-m", "dxpy.scripts.dx", "upload", "-", "--brief"],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env=dx_this.env, cwd=str(dx_this.home))
+    process.stdin.write(b"partial")
+    process.stdin.flush()
+    time.sleep(2)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert (process.returncode, stdout, stderr) == (3, b"", b"^C\n")
