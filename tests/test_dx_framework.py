@@ -93,13 +93,14 @@ def test_module_entry_point_and_closed_pipe():
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
 
 
-def test_ctrl_c_exits_3_with_a_caret_line_and_no_traceback(dx_this):
+def test_ctrl_c_exits_3_with_a_caret_line_and_no_traceback(dx_this, cli_emulator):
     # dx upload - waits on its standard input; Ctrl-C while it waits.
     import signal
     import time
     process = subprocess.Popen([dx_this.python, "-m", "dxpy.scripts.dx", "upload", "-", "--brief"],
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               env=dx_this.env, cwd=str(dx_this.home))
+                               env=dict(dx_this.env, DX_PROJECT_CONTEXT_ID=cli_emulator.project_id),
+                               cwd=str(dx_this.home))
     process.stdin.write(b"partial")
     process.stdin.flush()
     time.sleep(2)
