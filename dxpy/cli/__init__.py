@@ -14,10 +14,11 @@ def try_call_err_exit():
 
 
 def try_call(func, *args, **kwargs):
-    """``func(*args, **kwargs)``, exiting as ``dx`` does when it raises."""
+    """``func(*args, **kwargs)``; on any exception report it on stderr and exit as ``dx`` does
+    (3 for expected errors such as DXError, else 1; SystemExit passes through)."""
     try:
         return func(*args, **kwargs)
-    except Exception:
+    except BaseException:
         try_call_err_exit()
 
 

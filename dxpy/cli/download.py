@@ -9,10 +9,14 @@ import logging
 import os
 import sys
 
+import dxpy
+
 from ..exceptions import EXPECTED_ERR_EXIT_STATUS, err_exit
 from ..utils import pathmatch
 from ..utils.printing import fill
-from ..utils.resolver import get_first_pos_of_char, is_jbor_str, is_project_explicit
+from ..utils.resolver import (get_first_pos_of_char, is_jbor_str, is_project_explicit, object_exists_in_project,
+                              resolve_existing_path)
+from . import try_call
 
 logger = logging.getLogger("dxpy")
 
@@ -43,7 +47,6 @@ def _show_progress(args):
 def download_one_file(project, file_desc, dest_filename, args):
     """Download the file described by *file_desc* to *dest_filename*; other classes and files
     that are not closed are skipped with a note on stderr."""
-    import dxpy
     refuse_existing(dest_filename, args)
     if file_desc["class"] != "file":
         print("Skipping non-file data object {name} ({id})".format(**file_desc), file=sys.stderr)
@@ -59,7 +62,6 @@ def download_one_file(project, file_desc, dest_filename, args):
 def download_one_database_file(project, database_desc, dest_filename, src_filename, file_status, args):
     """Download *src_filename*, a file of the database described by *database_desc*, under the
     local directory *dest_filename*; *file_status* is its ``listFolder`` entry."""
-    import dxpy
     do_debug("download_one_database_file: %s of %s to %s" % (src_filename, database_desc.get("id"), dest_filename))
     # The file lands at dest_filename/src_filename: that is the path that must not be overwritten.
     refuse_existing(os.path.join(dest_filename, src_filename.strip("/")), args)
@@ -79,7 +81,6 @@ def _is_glob(path):
 
 def _absolute(path, project):
     """(absolute folder path, prefix to strip for local names) of *path* typed in *project*."""
-    import dxpy
     if not path.startswith("/") and dxpy.WORKSPACE_ID == project:
         path = os.path.join(dxpy.config.get("DX_CLI_WD", "/"), path)
     strip_prefix = os.path.dirname(path.rstrip("/"))
@@ -90,7 +91,6 @@ def _absolute(path, project):
 
 def _matching_folders(project, path):
     """(folders of *project* that *path* names, as a glob; the prefix to strip from them)."""
-    import dxpy
     colon = get_first_pos_of_char(":", path)
     if colon >= 0:
         path = path[colon + 1:]
@@ -130,7 +130,6 @@ class _Plan(object):
 
 
 def _resolve_files(path, args):
-    from ..utils.resolver import resolve_existing_path, try_call
     kwargs = {"allow_empty_string": False, "describe": _FILE_DESCRIBE}
     if args.all or _is_glob(path):
         kwargs.update(allow_mult=True, all_mult=True)
@@ -144,8 +143,6 @@ def _resolve_files(path, args):
 
 def _plan_path(plan, path, args):
     """Add what *path* names to *plan*."""
-    import dxpy
-    from ..utils.resolver import object_exists_in_project
     project, files = _resolve_files(path, args)
     explicit_project = is_project_explicit(path) or is_jbor_str(path)
     if is_jbor_str(path):
@@ -183,7 +180,6 @@ def local_name(name):
 
 
 def _download_folders(plan, destdir, args):
-    import dxpy
     for project, folders in plan.folders.items():
         for folder, strip_prefix in folders:
             if not args.recursive:

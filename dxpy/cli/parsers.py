@@ -7,6 +7,7 @@ import argparse
 import json
 
 from ..exceptions import DXCLIError, DXError
+from ..utils.completer import InstanceTypesCompleter
 from ..utils.pretty_print import format_table
 from ..utils.printing import fill
 from ..utils.resolver import split_unescaped
@@ -317,7 +318,6 @@ class PrintInstanceTypeHelp(argparse.Action):
     """``--instance-type-help``: how to ask for instance types, and the known types."""
 
     def __call__(self, parser, namespace, values, option_string=None):
-        from ..utils.completer import InstanceTypesCompleter
         print("Help: Specifying instance types for " + parser.prog)
         print()
         print(fill("Request instance types with --instance-type-by-executable and --instance-type; "

@@ -45,14 +45,7 @@ class ResolutionError(DXError):
         return self.msg
 
 
-def try_call(func, *args, **kwargs):
-    """Call *func*; on any exception report it on stderr and exit, as the dx command-line
-    tools do (exit status 3 for expected errors such as DXError, else 1)."""
-    try:
-        return func(*args, **kwargs)
-    except BaseException:
-        from .. import exceptions
-        exceptions.err_exit(expected_exceptions=exceptions.default_expected_exceptions + (DXError,))
+from ..cli import try_call  # noqa: E402,F401 (dxpy's name here too)
 
 
 def __getattr__(name):
