@@ -10,21 +10,11 @@ from . import registry
 _PENDING = {
     "build": ("Create a new applet/app, or a workflow", ("exec",), ()),
     "build_asset": ("Build an asset bundle", ("exec",), ()),
-    "add": ("Add one or more items to a list", (), (
-        ("developers", "Add developers for an app", ("exec",)),
-        ("users", "Add authorized users for an app", ("exec",)),
-        ("stage", "Add a stage to a workflow", ("workflow",)),
-        ("member", "Grant a user membership to an org", ("org",)))),
     "list": ("Print the members of a list", (), (
         ("users", "List authorized users for an app", ("exec",)),
         ("developers", "List developers for an app", ("exec",)),
         ("stages", "List the stages in a workflow", ("workflow",)),
         ("database", "List entities associated with a specific database", ("data",)))),
-    "remove": ("Remove one or more items from a list", (), (
-        ("developers", "Remove developers for an app", ("exec",)),
-        ("users", "Remove authorized users for an app", ("exec",)),
-        ("stage", "Remove a stage from a workflow", ("workflow",)),
-        ("member", "Revoke the org membership of a user", ("org",)))),
     "install": ("Install an app", ("exec",), ()),
     "uninstall": ("Uninstall an app", ("exec",), ()),
     "run": ("Run an applet, app, or workflow", ("exec",), ()),
@@ -71,7 +61,7 @@ def _adder(name):
             return
         parser = subparsers.add_parser(name, help=help_line, prog="dx " + name, description=help_line)
         children = parser.add_subparsers(parser_class=registry.DXArgumentParser)
-        children.metavar = "list_type" if name in ("add", "list", "remove") else "subcommand"
+        children.metavar = "list_type" if name == "list" else "subcommand"
         registry.register_parser(parser, categories=categories)
         for child, child_help, child_categories in subcommands:
             add_pending_parser(children, child, child_help, child_categories, prog="dx %s %s" % (name, child))
