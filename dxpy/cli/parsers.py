@@ -7,7 +7,6 @@ import argparse
 import json
 
 from ..exceptions import DXCLIError, DXError
-from ..utils.completer import InstanceTypesCompleter
 from ..utils.pretty_print import format_table
 from ..utils.printing import fill
 from ..utils.resolver import split_unescaped
@@ -318,6 +317,7 @@ class PrintInstanceTypeHelp(argparse.Action):
     """``--instance-type-help``: how to ask for instance types, and the known types."""
 
     def __call__(self, parser, namespace, values, option_string=None):
+        from ..utils.completer import InstanceTypesCompleter
         print("Help: Specifying instance types for " + parser.prog)
         print()
         print(fill("Request instance types with --instance-type-by-executable and --instance-type; "
@@ -335,7 +335,7 @@ class PrintInstanceTypeHelp(argparse.Action):
             print()
             print(fill('For a workflow, prefix the value with "<stage>=" (a stage ID, index or unique name) '
                        "and repeat the option for each stage; a value without a prefix applies to all stages."))
-        for title, table in (("Instance types:", InstanceTypesCompleter.instance_types),
+        for title, table in (("Available instance types:", InstanceTypesCompleter.standard_instance_types),
                              ("GPU instance types:", InstanceTypesCompleter.gpu_instance_types),
                              ("FPGA instance types:", InstanceTypesCompleter.fpga_instance_types)):
             specs = list(table.values())
@@ -465,3 +465,12 @@ def process_external_upload_restricted_param(args):
     """``--external-upload-restricted true|false`` -> a boolean."""
     if args.external_upload_restricted is not None:
         args.external_upload_restricted = args.external_upload_restricted == "true"
+
+
+def __getattr__(name):
+    # dxpy's parsers module has InstanceTypesCompleter; loaded when asked for, as only
+    # --instance-type-help and shell completion need the tables.
+    if name == "InstanceTypesCompleter":
+        from ..utils.completer import InstanceTypesCompleter
+        return InstanceTypesCompleter
+    raise AttributeError("module {!r} has no attribute {!r}".format(__name__, name))
