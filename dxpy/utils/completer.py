@@ -173,7 +173,7 @@ def _path_matches(text, expected, classes, perm_level, include_current_proj, typ
     colon_pos = get_last_pos_of_char(":", text)
     slash_pos = get_last_pos_of_char("/", text)
     if expected == "project" and colon_pos > 0 and colon_pos == len(text) - 1:
-        # "name:" of a project: done, the shell adds the space.
+        # "name:" of an existing project is complete: a space ends the word.
         if _is_existing_project_name(text[:colon_pos]):
             return [text + " "]
     matches = []
