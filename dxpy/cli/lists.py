@@ -1,10 +1,13 @@
 """``dx add`` and ``dx remove``: add items to a list or take them off it (the developers and
 authorized users of an app, the stages of a workflow, the members of an org).
 
-Each subcommand is one entry of ``_ADD`` / ``_REMOVE``; an entry whose parser is still to come
-is made by ``pending.add_pending_parser``.
+Each subcommand is one entry of ``_ADD`` / ``_REMOVE``: a function ``adder(children, command)``
+that adds its parser to *children*, the subparsers of *command* ("add" or "remove"), and
+registers it. An entry whose parser is still to come is made by ``_pending``.
 """
 from . import registry
+from .org import add_membership, remove_membership
+from .parsers import env_args, stdout_args
 from .pending import add_pending_parser
 
 
@@ -15,18 +18,59 @@ def _pending(name, help_line, categories):
     return add
 
 
+def _member_parser(children, command, help_line, handler):
+    """``dx add member`` / ``dx remove member``: an org and a user; the options follow."""
+    parser = children.add_parser("member", help=help_line, description=help_line, prog="dx %s member" % command,
+                                 parents=[stdout_args, env_args])
+    parser.add_argument("org_id", help="ID of the org")
+    parser.add_argument("username_or_user_id", help="Username or user ID of the user")
+    parser.set_defaults(func=handler)
+    return parser
+
+
+def _add_member(children, command):
+    parser = _member_parser(children, command, "Grant a user membership to an org", add_membership)
+    parser.add_argument("--level", required=True, choices=["ADMIN", "MEMBER"],
+                        help="Membership level the user gets in the org")
+    parser.add_argument("--allow-billable-activities", default=False, action="store_true",
+                        help='Give the user the "allowBillableActivities" permission in the org')
+    parser.add_argument("--no-app-access", default=True, action="store_false", dest="app_access",
+                        help='Leave the user without the "appAccess" permission in the org')
+    parser.add_argument("--project-access", choices=["ADMINISTER", "CONTRIBUTE", "UPLOAD", "VIEW", "NONE"],
+                        default="CONTRIBUTE",
+                        help="Highest permission the user gets to projects shared with the org; default "
+                             "CONTRIBUTE")
+    parser.add_argument("--no-email", default=False, action="store_true",
+                        help="Do not email the user about the invitation")
+    registry.register_parser(parser, subparsers_action=children, categories="org")
+
+
+def _remove_member(children, command):
+    parser = _member_parser(children, command, "Revoke the org membership of a user", remove_membership)
+    parser.add_argument("--keep-explicit-project-permissions", default=True, action="store_false",
+                        dest="revoke_project_permissions",
+                        help="Keep the permissions the user was given explicitly to projects billed to the "
+                             "org (those coming from the membership go in any case)")
+    parser.add_argument("--keep-explicit-app-permissions", default=True, action="store_false",
+                        dest="revoke_app_permissions",
+                        help="Keep the developer and user permissions the user was given explicitly to apps "
+                             "billed to the org (those coming from the membership go in any case)")
+    parser.add_argument("-y", "--yes", action="store_false", dest="confirm", help="Do not ask for confirmation")
+    registry.register_parser(parser, subparsers_action=children, categories="org")
+
+
 _ADD = [
     _pending("developers", "Add developers for an app", ("exec",)),
     _pending("users", "Add authorized users for an app", ("exec",)),
     _pending("stage", "Add a stage to a workflow", ("workflow",)),
-    _pending("member", "Grant a user membership to an org", ("org",)),
+    _add_member,
 ]
 
 _REMOVE = [
     _pending("developers", "Remove developers for an app", ("exec",)),
     _pending("users", "Remove authorized users for an app", ("exec",)),
     _pending("stage", "Remove a stage from a workflow", ("workflow",)),
-    _pending("member", "Revoke the org membership of a user", ("org",)),
+    _remove_member,
 ]
 
 

@@ -11,6 +11,7 @@ import sys
 from ..exceptions import DXCLIError, err_exit
 from ..utils.printing import fill
 from . import pending, registry
+from .org import new_org, update_membership, update_org
 from .parsers import (env_args, parser_dataobject_args, parser_single_dataobject_output_args,
                       stdout_args)
 
@@ -167,12 +168,87 @@ def _add_update(subparsers):
     children = parser.add_subparsers(parser_class=registry.DXArgumentParser)
     children.metavar = "target"
     registry.register_parser(parser, categories=())
-    for name, help_line, categories in (("org", "Update information about an org", "org"),
-                                        ("workflow", "Update the metadata for a workflow", "workflow"),
-                                        ("stage", "Update the metadata for a stage in a workflow", "workflow"),
-                                        ("member", "Update the membership of a user in an org", "org")):
-        pending.add_pending_parser(children, name, help_line, categories, prog="dx update " + name)
+    _add_update_org(children)
+    for name, help_line in (("workflow", "Update the metadata for a workflow"),
+                            ("stage", "Update the metadata for a stage in a workflow")):
+        pending.add_pending_parser(children, name, help_line, "workflow", prog="dx update " + name)
+    _add_update_member(children)
     _add_update_project(children)
+
+
+# -- update org / update member / new org ---------------------------------------------------------
+
+_ORG_LEVELS = ["ADMIN", "MEMBER"]
+_PROJECT_ACCESS_LEVELS = ["ADMINISTER", "CONTRIBUTE", "UPLOAD", "VIEW", "NONE"]
+
+
+def _org_policy_options(parser, defaults):
+    """--member-list-visibility and --project-transfer-ability (with *defaults*: as for a new org)."""
+    suffix = "; default ADMIN" if defaults else ""
+    parser.add_argument("--member-list-visibility", choices=["ADMIN", "MEMBER", "PUBLIC"],
+                        default="ADMIN" if defaults else None,
+                        help="Least org membership level that may list the members of the org and see the "
+                             "level and permissions of other members (the memberListVisibility policy)" + suffix)
+    parser.add_argument("--project-transfer-ability", choices=_ORG_LEVELS, default="ADMIN" if defaults else None,
+                        help="Least org membership level that may give a project billed to the org another "
+                             "billing account (the restrictProjectTransfer policy)" + suffix)
+
+
+def _add_update_org(children):
+    parser = children.add_parser("org", help="Update information about an org",
+                                 description="Update information about an org", prog="dx update org",
+                                 parents=[stdout_args, env_args])
+    parser.add_argument("org_id", help="ID of the org")
+    parser.add_argument("--name", help="New name of the org")
+    _org_policy_options(parser, defaults=False)
+    parser.add_argument("--saml-idp", help="New SAML identity provider of the org")
+    parser.add_argument("--detailed-job-metrics-collect-default", choices=["true", "false"],
+                        help="Whether jobs in the projects billed to the org collect detailed metrics unless "
+                             "told otherwise")
+    job_reuse = parser.add_mutually_exclusive_group(required=False)
+    job_reuse.add_argument("--enable-job-reuse", action="store_true",
+                           help="Let jobs in the projects billed to the org reuse the results of earlier jobs")
+    job_reuse.add_argument("--disable-job-reuse", action="store_true",
+                           help="Keep jobs in the projects billed to the org from reusing earlier results")
+    parser.add_argument("--job-logs-forwarding-json", metavar="JLF",
+                        help='JSON object with the "url" and "token" of a Splunk HTTP event collector to '
+                             "forward job logs to, e.g. '{\"url\": \"https://splunk.example.com/collector\", "
+                             "\"token\": \"hec-token\"}'")
+    parser.set_defaults(func=update_org)
+    registry.register_parser(parser, subparsers_action=children, categories="org")
+
+
+def _add_update_member(children):
+    parser = children.add_parser("member", help="Update the membership of a user in an org",
+                                 description="Update the membership of a user in an org", prog="dx update member",
+                                 parents=[stdout_args, env_args])
+    parser.add_argument("org_id", help="ID of the org")
+    parser.add_argument("username_or_user_id", help="Username or user ID of the member")
+    parser.add_argument("--level", choices=_ORG_LEVELS, help="New membership level of the user")
+    parser.add_argument("--allow-billable-activities", choices=["true", "false"],
+                        help='New "allowBillableActivities" permission of the user (false when an ADMIN '
+                             "becomes a MEMBER, unless given)")
+    parser.add_argument("--app-access", choices=["true", "false"],
+                        help='New "appAccess" permission of the user (true when an ADMIN becomes a MEMBER, '
+                             "unless given)")
+    parser.add_argument("--project-access", choices=_PROJECT_ACCESS_LEVELS,
+                        help="New highest permission the user gets to projects shared with the org "
+                             "(CONTRIBUTE when an ADMIN becomes a MEMBER, unless given)")
+    parser.set_defaults(func=update_membership)
+    registry.register_parser(parser, subparsers_action=children, categories="org")
+
+
+def _add_new_org(children):
+    parser = children.add_parser("org", help="Create new non-billable org", prog="dx new org",
+                                 description=fill("Create an org that cannot be billed. To create a billable "
+                                                  "org, contact sales@dnanexus.com"),
+                                 parents=[stdout_args, env_args])
+    parser.add_argument("name", nargs="?", help="Name of the org (asked for when not given, on a terminal)")
+    parser.add_argument("--handle", required=True,
+                        help='Unique handle of the org: its ID is "org-" followed by the handle in lowercase')
+    _org_policy_options(parser, defaults=True)
+    parser.set_defaults(func=new_org)
+    registry.register_parser(parser, subparsers_action=children, categories="org")
 
 
 # -- rmproject -----------------------------------------------------------------------------------
@@ -397,7 +473,7 @@ def _add_new(subparsers):
     children.metavar = "class"
     registry.register_parser(parser, categories="data")
     pending.add_pending_parser(children, "user", "Create a new user account", "other", prog="dx new user")
-    pending.add_pending_parser(children, "org", "Create new non-billable org", "org", prog="dx new org")
+    _add_new_org(children)
     _add_new_project(children)
     _add_new_record(children)
     pending.add_pending_parser(children, "workflow", "Create a new workflow", "workflow", prog="dx new workflow")
