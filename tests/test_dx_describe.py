@@ -114,13 +114,10 @@ def test_an_object_of_another_project_by_id(filled, cli_emulator):
 
 
 def test_untitled_workflow(twins):
-    """The reference dx fails on a workflow whose title is null (never set): a bug; this one
-    leaves the Title line out."""
+    """The platform titles a workflow created without a title with its name."""
     twins.populate(lambda project: dxpy.api.workflow_new({"project": project, "name": "untitled"}))
-    ref, this = twins.outputs("describe", "{project}:untitled")
-    assert ref[0] == 1 and ref[2].splitlines()[-1] == "AttributeError: 'NoneType' object has no attribute 'expandtabs'"
-    assert this[0] == 0 and this[2] == "" and ref[1] in this[1]
-    assert "\nTitle" not in this[1] and "\nSummary" + " " * 27 + "\n" in this[1]
+    out = twins.assert_same("describe", "{project}:untitled")[1]
+    assert "\nTitle" + " " * 29 + "untitled\n" in out
 
 
 @pytest.mark.parametrize("words", [

@@ -196,8 +196,9 @@ def test_stage_compatibility_and_executable_change(env):
     answer = api("/%s/isStageCompatible" % wid, {"editVersion": 0, "stage": "first", "executable": fewer})
     assert answer["compatible"] is False and "out" in answer["incompatibilities"][0]
     assert api("/%s/isStageCompatible" % wid, {"editVersion": 0, "stage": "first", "executable": same})["compatible"]
-    fails("InvalidInput", 422, api, "/%s/updateStageExecutable" % wid,
-          {"editVersion": 0, "stage": "first", "executable": fewer})
+    refused = fails("InvalidState", 422, api, "/%s/updateStageExecutable" % wid,
+                    {"editVersion": 0, "stage": "first", "executable": fewer})
+    assert "compatible" in refused.message and refused.details == {"incompatibilities": answer["incompatibilities"]}
     api("/%s/updateStageExecutable" % wid, {"editVersion": 0, "stage": "first", "executable": same})
     forced = api("/%s/updateStageExecutable" % wid,
                  {"editVersion": 1, "stage": "second", "executable": fewer, "force": True})

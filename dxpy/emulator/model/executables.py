@@ -350,6 +350,7 @@ def _workflow_io(payload, key, wf):
 
 
 _WORKFLOW_TEXT = ("title", "summary", "description")
+_INITIALIZED_METADATA = ("name", "types", "tags", "properties", "details", "hidden")
 
 
 def _initial_fields(req, payload):
@@ -372,6 +373,8 @@ def _initial_fields(req, payload):
         raise InvalidInput('Expected key "initializeFrom.id" of input to be a workflow or analysis ID')
     fields = dict((key, copy.deepcopy(wf.get(key))) for key in
                   _WORKFLOW_TEXT + ("outputFolder", "stages", "inputs", "outputs"))
+    # The source's data object metadata are defaults too, for what the input leaves out.
+    fields.update((key, copy.deepcopy(wf[key])) for key in _INITIALIZED_METADATA if key in wf and key not in payload)
     fields["initializedFrom"] = {"id": source_id}
     if "editVersion" in wf:
         fields["initializedFrom"]["editVersion"] = wf["editVersion"]
@@ -399,8 +402,15 @@ def workflow_new(req):
     _workflow_io(payload, "inputs", extra)
     _workflow_io(payload, "outputs", extra)
     obj = create_object(req, "workflow", extra)
+    _default_title(obj)
     refresh_workflow(req.state, obj)
     return {"id": obj["id"], "editVersion": obj["editVersion"]}
+
+
+def _default_title(wf):
+    """A workflow without a title (never given, or unset) is titled with its name."""
+    if wf.get("title") is None:
+        wf["title"] = wf["name"]
 
 
 def _check_stage_links(stages):
@@ -512,6 +522,7 @@ def workflow_update(req):
     _workflow_io(payload, "outputs", changes)
     wf.update(changes)
     wf["stages"] = stages
+    _default_title(wf)
     return _edited(req, wf)
 
 
@@ -549,8 +560,8 @@ def workflow_update_stage_executable(req):
     force = get(req.payload, "force", bool, False)
     problems = stage_compatibility(req, wf, stage, executable)
     if problems and not force:
-        raise InvalidInput("%s cannot replace the executable of stage %s: %s"
-                           % (executable["id"], stage["id"], "; ".join(problems)))
+        raise InvalidState("%s is not compatible with the executable of stage %s" % (executable["id"], stage["id"]),
+                           {"incompatibilities": problems})
     stage["executable"] = executable["id"]
     return _edited(req, wf, {"compatible": not problems, "incompatibilities": problems})
 
