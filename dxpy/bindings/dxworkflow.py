@@ -106,7 +106,7 @@ class DXWorkflow(DXDataObject, DXExecutable):
                               "index: %r" % (stage,))
             if not 0 <= stage < len(stages):
                 raise DXError("DXWorkflow: the workflow contains %d stage(s), and the numerical value of the given "
-                              "stage identifier (%d) is out of range" % (len(stages), stage))
+                              "stage identifier is out of range" % len(stages))
             return stages[stage].get("id")
         if _STAGE_ID_SHAPE.match(stage) and any(stg.get("id") == stage for stg in stages):
             return stage
