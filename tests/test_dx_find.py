@@ -286,11 +286,10 @@ def test_find_orgs_usage_errors(twins, words):
 
 @pytest.mark.parametrize("words", [
     ("jobs",), ("analyses", "--name", "x"), ("executions",), ("apps",), ("globalworkflows", "--brief"),
-    ("org", "members", "org-x"), ("org", "projects", "org-x"), ("org", "apps", "org-x"),
 ])
 def test_later_searches_say_they_are_not_available(dx_this, words):
     result = dx_this.run("find", *words)
-    prog = "dx find " + " ".join(word for word in words if not word.startswith(("-", "org-", "x")))
+    prog = "dx find " + " ".join(word for word in words if not word.startswith(("-", "x")))
     assert (result.returncode, result.stdout) == (3, "")
     assert result.stderr == 'dxpy.exceptions.DXCLIError: "%s" is not available in this version of dx\n' % prog
 

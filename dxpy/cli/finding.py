@@ -5,7 +5,7 @@ import json
 
 from ..utils.printing import fill
 from . import registry
-from .org import find_orgs
+from .org import find_orgs, org_find_apps, org_find_members, org_find_projects
 from .parsers import (contains_phi, delim_arg, env_args, find_by_properties_and_tags_args, json_arg, no_color_arg,
                       stdout_args)
 from .pending import add_pending_parser
@@ -206,18 +206,85 @@ def _add_find_projects(subparsers):
     registry.register_parser(parser, subparsers_action=subparsers, categories="data")
 
 
+class PrintCategoryHelp(argparse.Action):
+    """``--category-help``: the common app categories, then exit."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from ..app_categories import APP_CATEGORIES
+        kind = "workflows" if parser.prog == "dx find globalworkflows" else "apps"
+        print("usage: %s --category CATEGORY" % parser.prog)
+        print("")
+        print(fill("List only the %s that belong to a particular category by providing a category name." % kind))
+        print("")
+        print("Common category names include:")
+        print("  " + "\n  ".join(sorted(APP_CATEGORIES)))
+        parser.exit(0)
+
+
+def _org_entities_parser(children, name, help_line, description, parents=()):
+    parser = children.add_parser(name, help=help_line, description=fill(description), prog="dx find org " + name,
+                                 parents=[stdout_args, json_arg, delim_arg, env_args] + list(parents))
+    parser.add_argument("org_id", help="ID of the org")
+    return parser
+
+
+_ADMINS_ONLY = ("Only ADMINs of the org may search: they find them all, also those not shared with them.")
+
+
+def _add_find_org_members(children):
+    parser = _org_entities_parser(children, "members", "List the members of an org",
+                                  "Lists the members of an org that match the given conditions.")
+    parser.add_argument("--level", choices=["ADMIN", "MEMBER"], help="Only members at this membership level")
+    parser.set_defaults(func=org_find_members)
+    registry.register_parser(parser, subparsers_action=children, categories="org")
+
+
+def _add_find_org_projects(children):
+    parser = _org_entities_parser(children, "projects", "List the projects billed to an org",
+                                  "Lists the projects billed to an org that match every given condition. "
+                                  + _ADMINS_ONLY, parents=[find_by_properties_and_tags_args, contains_phi])
+    parser.add_argument("--name", help="Name of the projects")
+    parser.add_argument("--ids", nargs="+", help=_help('Only these projects (IDs), e.g. "--ids project-1 project-2"'))
+    public = parser.add_mutually_exclusive_group()
+    public.add_argument("--public-only", dest="public", action="store_true", default=None,
+                        help="Only public projects")
+    public.add_argument("--private-only", dest="public", action="store_false", default=None,
+                        help="Only projects that are not public")
+    _add_time_options(parser, "Projects")
+    parser.add_argument("--region", help="Search only in this region")
+    parser.set_defaults(func=org_find_projects)
+    registry.register_parser(parser, subparsers_action=children, categories=("data", "org"))
+
+
+def _add_find_org_apps(children):
+    parser = _org_entities_parser(children, "apps", "List the apps billed to an org",
+                                  "Lists the apps billed to an org that match every given condition. "
+                                  + _ADMINS_ONLY)
+    parser.add_argument("--name", help="Name of the apps")
+    parser.add_argument("--category", help="Category of the apps")
+    parser.add_argument("--category-help", nargs=0, action=PrintCategoryHelp,
+                        help="List the common app categories")
+    parser.add_argument("-a", "--all", action="store_true", help="Every version of each app, not only its default")
+    parser.add_argument("--unpublished", action="store_true", help="Only unpublished apps (default: all apps)")
+    parser.add_argument("--installed", action="store_true", help="Only apps you installed")
+    parser.add_argument("--creator", help="User who created the app version")
+    parser.add_argument("--developer", help="A developer of the apps")
+    _add_time_options(parser, "Apps", modified=True)
+    parser.set_defaults(func=org_find_apps)
+    registry.register_parser(parser, subparsers_action=children, categories=("exec", "org"))
+
+
 def _add_find_org(subparsers):
-    """``dx find org members|projects|apps`` (not available yet)."""
+    """``dx find org members|projects|apps``."""
     parser = subparsers.add_parser("org", help="List the members, projects or apps of an org",
                                    description=fill("Lists the members, projects or apps of an org."),
                                    prog="dx find org")
     registry.register_parser(parser, subparsers_action=subparsers)
     children = parser.add_subparsers(parser_class=registry.DXArgumentParser)
     children.metavar = "entities"
-    for name, help_line, categories in (("members", "List the members of an org", ("org",)),
-                                        ("projects", "List the projects billed to an org", ("data", "org")),
-                                        ("apps", "List the apps billed to an org", ("exec", "org"))):
-        add_pending_parser(children, name, help_line, categories, prog="dx find org " + name)
+    _add_find_org_members(children)
+    _add_find_org_projects(children)
+    _add_find_org_apps(children)
 
 
 def _add_find_orgs(subparsers):
