@@ -9,6 +9,7 @@ from . import registry
 from .org import add_membership, remove_membership
 from .parsers import env_args, stdout_args
 from .pending import add_pending_parser
+from .workflow import add_remove_stage_parser, add_stage_parser
 
 
 def _pending(name, help_line, categories):
@@ -62,14 +63,14 @@ def _remove_member(children, command):
 _ADD = [
     _pending("developers", "Add developers for an app", ("exec",)),
     _pending("users", "Add authorized users for an app", ("exec",)),
-    _pending("stage", "Add a stage to a workflow", ("workflow",)),
+    lambda children, _command: add_stage_parser(children),
     _add_member,
 ]
 
 _REMOVE = [
     _pending("developers", "Remove developers for an app", ("exec",)),
     _pending("users", "Remove authorized users for an app", ("exec",)),
-    _pending("stage", "Remove a stage from a workflow", ("workflow",)),
+    lambda children, _command: add_remove_stage_parser(children),
     _remove_member,
 ]
 

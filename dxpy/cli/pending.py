@@ -13,7 +13,6 @@ _PENDING = {
     "list": ("Print the members of a list", (), (
         ("users", "List authorized users for an app", ("exec",)),
         ("developers", "List developers for an app", ("exec",)),
-        ("stages", "List the stages in a workflow", ("workflow",)),
         ("database", "List entities associated with a specific database", ("data",)))),
     "install": ("Install an app", ("exec",), ()),
     "uninstall": ("Uninstall an app", ("exec",), ()),
@@ -65,7 +64,14 @@ def _adder(name):
         registry.register_parser(parser, categories=categories)
         for child, child_help, child_categories in subcommands:
             add_pending_parser(children, child, child_help, child_categories, prog="dx %s %s" % (name, child))
+            if (name, child) == ("list", "developers"):
+                _add_list_stages(children)  # in dxpy's order: users, developers, stages, database
     return add
+
+
+def _add_list_stages(children):
+    from .workflow import add_list_stages_parser
+    add_list_stages_parser(children)
 
 
 COMMANDS = {name: _adder(name) for name in _PENDING}

@@ -10,7 +10,7 @@ import sys
 
 from ..exceptions import DXCLIError, err_exit
 from ..utils.printing import fill
-from . import pending, registry
+from . import pending, registry, workflow
 from .org import new_org, update_membership, update_org
 from .parsers import (env_args, parser_dataobject_args, parser_single_dataobject_output_args,
                       stdout_args)
@@ -169,9 +169,8 @@ def _add_update(subparsers):
     children.metavar = "target"
     registry.register_parser(parser, categories=())
     _add_update_org(children)
-    for name, help_line in (("workflow", "Update the metadata for a workflow"),
-                            ("stage", "Update the metadata for a stage in a workflow")):
-        pending.add_pending_parser(children, name, help_line, "workflow", prog="dx update " + name)
+    workflow.add_update_workflow_parser(children)
+    workflow.add_update_stage_parser(children)
     _add_update_member(children)
     _add_update_project(children)
 
@@ -476,7 +475,7 @@ def _add_new(subparsers):
     _add_new_org(children)
     _add_new_project(children)
     _add_new_record(children)
-    pending.add_pending_parser(children, "workflow", "Create a new workflow", "workflow", prog="dx new workflow")
+    workflow.add_new_workflow_parser(children)
 
 
 # -- api -----------------------------------------------------------------------------------------
