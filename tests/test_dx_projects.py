@@ -314,8 +314,7 @@ def test_api_errors(twins, cli_emulator, tmp_path):
 
 # -- later work, and the helpers dxpy.scripts.dx exports -----------------------------------------
 
-@pytest.mark.parametrize("words", [("update", "stage", "wf", "0"), ("update", "workflow", "wf"),
-                                   ("new", "user", "-u", "bob"), ("new", "workflow", "wf")])
+@pytest.mark.parametrize("words", [("new", "user", "-u", "bob")])
 def test_subcommands_of_later_work(dx_this, words):
     result = dx_this.run(*words)
     assert (result.returncode, result.stdout) == (3, "")
