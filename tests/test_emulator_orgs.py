@@ -1,5 +1,5 @@
 """dxpy.emulator: orgs (new, describe, update, invite, setMemberAccess, removeMember,
-findMembers, findProjects) and /system/findOrgs."""
+findMembers, findProjects, findApps) and /system/findOrgs."""
 import pytest
 
 import dxpy
@@ -35,6 +35,43 @@ def test_new_and_describe(env):
                                      {"handle": 3, "name": "x"}])
 def test_new_bad_input(env, payload):
     fails("InvalidInput", 422, env[1], "/org/new", payload)
+
+
+def test_handles_are_lowercase(env):
+    _, alice, _ = env
+    assert alice("/org/new", {"handle": "Big.Lab", "name": "Big"}) == {"id": "org-big.lab"}
+    assert alice("/org-big.lab/describe")["handle"] == "big.lab"
+    fails("InvalidInput", 422, alice, "/org/new", {"handle": "LAB", "name": "taken in another case"})
+
+
+def test_update_job_policies_saml_and_log_forwarding(env):
+    _, alice, _ = env
+    forwarding = {"url": "https://splunk.example.com/collector", "token": "hec"}
+    alice("/org-lab/update", {"policies": {"jobReuse": True, "detailedJobMetricsCollectDefault": False},
+                              "samlIdP": "idp", "jobLogsForwarding": forwarding})
+    assert alice("/org-lab/describe")["policies"] == {
+        "memberListVisibility": "ADMIN", "restrictProjectTransfer": "ADMIN", "jobReuse": True,
+        "detailedJobMetricsCollectDefault": False}
+    alice("/org-lab/update", {"jobLogsForwarding": None})  # stops the forwarding
+
+
+@pytest.mark.parametrize("payload", [{"policies": {"jobReuse": "yes"}},
+                                     {"policies": {"detailedJobMetricsCollectDefault": 1}},
+                                     {"samlIdP": 3}, {"jobLogsForwarding": "https://x"},
+                                     {"jobLogsForwarding": {"url": "https://x"}},
+                                     {"jobLogsForwarding": {"url": "https://x", "token": "t", "index": "i"}}])
+def test_update_bad_input(env, payload):
+    _, alice, _ = env
+    fails("InvalidInput", 422, alice, "/org-lab/update", payload)
+    assert "jobReuse" not in alice("/org-lab/describe")["policies"]
+
+
+def test_find_apps_is_for_admins(env):
+    _, alice, bob = env
+    alice("/org-lab/invite", {"invitee": bob.user, "level": "MEMBER"})
+    assert alice("/org-lab/findApps", {}) == {"results": [], "next": None}
+    fails("PermissionDenied", 401, bob, "/org-lab/findApps", {})
+    fails("ResourceNotFound", 404, alice, "/org-nothing/findApps", {})
 
 
 def test_update(env):

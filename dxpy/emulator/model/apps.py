@@ -13,6 +13,7 @@ from .containers import edit_list, new_container
 from .describe import describe_option, select
 from .ids import id_class, new_id, now_ms
 from .objects import CONTAINER_IDS
+from .orgs import admin_org
 from .search import _limit, _name_matcher, _page, _time_matcher
 from .executables import RESOLVERS, access_spec, resolve_applet
 from .validate import REQUIRED, entity_id, get, strings
@@ -522,10 +523,8 @@ def find_global_workflows(req):
 
 
 def org_find_apps(req):
-    if req.id not in req.state.get("orgs", {}):
-        raise ResourceNotFound("The entity %s could not be found" % req.id)
-    if not member_of(req, req.id):
-        raise PermissionDenied("Only members of %s may list its apps" % req.id)
+    """Apps billed to the org, for its ADMINs (as ``findProjects``)."""
+    admin_org(req)
     return _find(req, APP, req.payload, bill_to=[req.id])
 
 

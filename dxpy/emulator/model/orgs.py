@@ -1,5 +1,6 @@
 """Organizations: ``/org/new``, ``/org-xxxx/describe``, ``update``, ``invite``,
-``setMemberAccess``, ``removeMember``, ``findMembers``, ``findProjects`` and ``/system/findOrgs``.
+``setMemberAccess``, ``removeMember``, ``findMembers``, ``findProjects`` and ``/system/findOrgs``
+(``findApps`` is with the apps).
 
 An org is ``state["orgs"][org_id]``; its ``members`` map user IDs to a membership: a level
 (ADMIN or MEMBER) and the permission flags allowBillableActivities, appAccess, projectAccess.
@@ -18,7 +19,9 @@ MEMBERSHIP_LEVELS = ("ADMIN", "MEMBER")
 _HANDLE = re.compile(r"^[A-Za-z0-9._]+$")
 _ADMIN_FLAGS = {"allowBillableActivities": True, "appAccess": True, "projectAccess": "ADMINISTER"}
 _MEMBER_DEFAULTS = {"allowBillableActivities": False, "appAccess": True, "projectAccess": "CONTRIBUTE"}
-_POLICIES = {"memberListVisibility": ("ADMIN", "MEMBER", "PUBLIC"), "restrictProjectTransfer": ("ADMIN", "MEMBER")}
+# policy -> its allowed values (a tuple of levels) or its type
+_POLICIES = {"memberListVisibility": ("ADMIN", "MEMBER", "PUBLIC"), "restrictProjectTransfer": ("ADMIN", "MEMBER"),
+             "jobReuse": bool, "detailedJobMetricsCollectDefault": bool}
 _DEFAULT_POLICIES = {"memberListVisibility": "ADMIN", "restrictProjectTransfer": "ADMIN"}
 
 
@@ -34,7 +37,7 @@ def _org(req, org_id=None):
     return org
 
 
-def _admin_org(req):
+def admin_org(req):
     """The route's org, if the caller is one of its ADMINs."""
     org = _org(req)
     member = org["members"].get(req.user)
@@ -46,11 +49,26 @@ def _admin_org(req):
 def _policies(payload, current):
     policies = dict(current)
     given = get(payload, "policies", dict, {})
-    for name, value in given.items():
+    for name in given:
         if name not in _POLICIES:
             raise InvalidInput('Unknown org policy %r in key "policies" of input' % name)
-        policies[name] = one_of(given, name, _POLICIES[name])
+        allowed = _POLICIES[name]
+        policies[name] = one_of(given, name, allowed) if isinstance(allowed, tuple) else get(given, name, allowed)
     return policies
+
+
+def _job_logs_forwarding(payload, current):
+    """``jobLogsForwarding``: where job logs go (a Splunk collector's ``url`` and ``token``), or
+    null to stop forwarding them."""
+    if "jobLogsForwarding" not in payload:
+        return current
+    forwarding = get(payload, "jobLogsForwarding", (dict, type(None)))
+    if forwarding is None:
+        return None
+    for field in forwarding:
+        if field not in ("url", "token"):
+            raise InvalidInput('Unknown key %r in key "jobLogsForwarding" of input' % field)
+    return {"url": get(forwarding, "url", str), "token": get(forwarding, "token", str)}
 
 
 def org_new(req):
@@ -59,6 +77,7 @@ def org_new(req):
     name = get(payload, "name", str)
     if not _HANDLE.match(handle):
         raise InvalidInput('Expected key "handle" of input to have only letters, digits, "." and "_"')
+    handle = handle.lower()  # handles, and so org IDs, are lowercase
     org_id = "org-" + handle
     policies = _policies(payload, _DEFAULT_POLICIES)
     if org_id in orgs_of(req.state):
@@ -92,10 +111,13 @@ def org_describe(req):
 
 
 def org_update(req):
-    org = _admin_org(req)
+    org = admin_org(req)
     name = get(req.payload, "name", str, org["name"])
     policies = _policies(req.payload, org["policies"])
-    org.update({"name": name, "policies": policies, "modified": max(now_ms(), org["modified"])})
+    saml_idp = get(req.payload, "samlIdP", str, org.get("samlIdP"))
+    forwarding = _job_logs_forwarding(req.payload, org.get("jobLogsForwarding"))
+    org.update({"name": name, "policies": policies, "samlIdP": saml_idp, "jobLogsForwarding": forwarding,
+                "modified": max(now_ms(), org["modified"])})
     return {"id": org["id"]}
 
 
@@ -120,7 +142,7 @@ def _existing_user(req, user_id, field):
 
 
 def org_invite(req):
-    org = _admin_org(req)
+    org = admin_org(req)
     payload = req.payload
     invitee = _existing_user(req, get(payload, "invitee", str), 'key "invitee" of input')
     level = one_of(payload, "level", MEMBERSHIP_LEVELS)
@@ -139,7 +161,7 @@ def _check_admins_left(org, members):
 
 def org_set_member_access(req):
     """Input: user ID -> {"level", flags...}; every entry is checked before any applies."""
-    org = _admin_org(req)
+    org = admin_org(req)
     members = dict(org["members"])
     for user_id, access in req.payload.items():
         if user_id not in org["members"]:
@@ -156,7 +178,7 @@ def org_set_member_access(req):
 def org_remove_member(req):
     """Remove ``user``; with ``revokeProjectPermissions`` also their own permissions in the
     projects billed to the org (reported under ``projects``)."""
-    org = _admin_org(req)
+    org = admin_org(req)
     payload = req.payload
     user_id = get(payload, "user", str)
     revoke_projects = get(payload, "revokeProjectPermissions", bool, False)
@@ -214,7 +236,7 @@ def org_find_members(req):
 def org_find_projects(req):
     """Projects billed to the org (ADMINs only), with the ``findProjects`` filters; each
     result's ``level`` is the org's own permission there (ADMINISTER when it has none)."""
-    org = _admin_org(req)
+    org = admin_org(req)
     matches = project_filters(req, req.payload)
     candidates = [c for c in req.state["containers"].values() if c.get("billTo") == org["id"] and matches(c)]
 
