@@ -544,6 +544,7 @@ def test_get_exec_handler(dx, monkeypatch):
     handler = resolver.get_exec_handler("bwa")
     assert type(handler).__name__ == "DXApp" and handler.get_id() == APP_ID
     assert resolver.get_exec_handler("bwa", alias="1.0.0").get_id() == APP_ID
+    assert dx.server.requests[-1].path == "/app-bwa/1.0.0/describe"  # that version, not the default one
     handler = resolver.get_exec_handler(APPLET_ID)
     assert type(handler).__name__ == "DXApplet" and handler.get_id() == APPLET_ID
     with pytest.raises(ResolutionError, match="No app or global workflow found for nothing"):

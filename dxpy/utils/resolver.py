@@ -831,6 +831,10 @@ def get_exec_handler(path, alias=None):
     *path*. Applets and workflows are looked up by path, apps and global workflows by
     name; when both match, the user picks on a terminal, otherwise ResolutionError. With
     *alias* only apps and global workflows are considered."""
+    if alias is not None:
+        # That version or tag of the app or global workflow (dxpy's dx drops the alias and
+        # takes the default one).
+        path = path if "/" in path else path + "/" + alias
     global_desc = None
     if not path.startswith(("workflow-", "applet-")):
         global_desc = get_global_exec_from_path(path)
