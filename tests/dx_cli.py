@@ -21,7 +21,7 @@ REPO = os.path.dirname(HERE)
 DX_TIMEOUT = 120
 
 _ID = re.compile(r"\b(project|container|file|record|applet|app|workflow|globalworkflow|job|analysis|org|"
-                 r"database|dbcluster|localjob)-[0-9A-Za-z]{24}\b")
+                 r"database|dbcluster|localjob|stage)-[0-9A-Za-z]{24}\b")
 _TIMES = [
     (re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?Z?"), "<time>"),
     (re.compile(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d+ "
