@@ -121,6 +121,32 @@ def test_workflow_new_and_describe(env):
     assert desc["inputs"] is None and desc["outputs"] is None
 
 
+def test_workflow_title_defaults_to_its_name(env):
+    _, api, _, pid = env
+    wid = api("/workflow/new", {"project": pid, "name": "plain"})["id"]
+    unnamed = api("/workflow/new", {"project": pid})["id"]
+    assert api("/%s/describe" % wid)["title"] == "plain" and api("/%s/describe" % unnamed)["title"] == unnamed
+    api("/%s/update" % wid, {"editVersion": 0, "title": "Set"})
+    api("/%s/update" % wid, {"editVersion": 1, "title": None})
+    assert api("/%s/describe" % wid)["title"] == "plain"
+
+
+def test_workflow_initialized_from_another(env):
+    """The source's name and metadata are defaults; what the input gives wins."""
+    _, api, _, pid = env
+    aid = new_applet(api, pid)
+    source = new_workflow(api, pid, aid, title="Flow", tags=["t"], types=["T"], properties={"k": "v"},
+                          details={"d": 1})["id"]
+    copied = api("/%s/describe" % api("/workflow/new", {"project": pid, "initializeFrom": {"id": source}})["id"],
+                 {"properties": True, "details": True})
+    assert (copied["name"], copied["title"], copied["tags"], copied["types"], copied["properties"],
+            copied["details"]) == ("flow", "Flow", ["t"], ["T"], {"k": "v"}, {"d": 1})
+    renamed = api("/workflow/new", {"project": pid, "initializeFrom": {"id": source}, "name": "other",
+                                    "tags": [], "title": "Other"})["id"]
+    desc = api("/%s/describe" % renamed)
+    assert (desc["name"], desc["title"], desc["tags"], desc["types"]) == ("other", "Other", [], ["T"])
+
+
 def test_workflow_stage_edits(env):
     _, api, _, pid = env
     aid = new_applet(api, pid)
