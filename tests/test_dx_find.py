@@ -125,16 +125,11 @@ def test_find_data_by_link(filled):
 
 
 def test_untitled_workflow_verbose(twins):
-    """The reference dx fails on a workflow with a null title (its describe output has one
-    until a title is set): a bug; this one leaves the Title line out."""
+    """The platform titles a workflow created without a title with its name."""
     twins.populate(lambda project: dxpy.api.workflow_new({"project": project, "name": "untitled"}))
-    ref, this = twins.outputs("find", "data", "--verbose")
-    assert ref[0] == 1 and ref[2].splitlines()[-1] == "AttributeError: 'NoneType' object has no attribute 'expandtabs'"
-    assert this[0] == 0 and this[2] == ""
-    lines = this[1].splitlines()
+    lines = twins.assert_same("find", "data", "--verbose")[1].splitlines()
     assert lines[:3] == ["", "ID" + " " * 32 + "workflow-<1>", "Class" + " " * 29 + "workflow"]
-    assert "Last modified                     <time>" in lines and not any(line.startswith("Title") for line in lines)
-    assert ref[1] == "\n".join(lines[:lines.index("Edit Version                      0") + 1]) + "\n"
+    assert "Title" + " " * 29 + "untitled" in lines
 
 
 def test_all_projects(filled):
