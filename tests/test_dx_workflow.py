@@ -200,6 +200,7 @@ def test_add_stage_of_an_app(twins, app_tool):
     ("add", "stage", "rec", "mapper"),
     ("add", "stage", "flow", "nosuch"),
     ("add", "stage", "flow", "rec"),
+    ("add", "stage", "flow", "blank"),  # a workflow cannot be a stage
     ("add", "stage", "flow", "mapper", "-inumber=many"),
     ("add", "stage", "flow", "mapper", "-inope=1"),
     ("add", "stage", "flow", "mapper", "-j", "{bad"),

@@ -6,13 +6,21 @@ import argparse
 from ..exceptions import DXCLIError
 from . import registry
 
-# name -> (one-line help, categories, subcommands as (name, help, categories))
+
+def _add_list_stages(children):
+    from .workflow import add_list_stages_parser
+    add_list_stages_parser(children)
+
+
+# name -> (one-line help, categories, subcommands as (name, help, categories), or as the function
+# that adds the parser of a subcommand that is available)
 _PENDING = {
     "build": ("Create a new applet/app, or a workflow", ("exec",), ()),
     "build_asset": ("Build an asset bundle", ("exec",), ()),
     "list": ("Print the members of a list", (), (
         ("users", "List authorized users for an app", ("exec",)),
         ("developers", "List developers for an app", ("exec",)),
+        _add_list_stages,
         ("database", "List entities associated with a specific database", ("data",)))),
     "install": ("Install an app", ("exec",), ()),
     "uninstall": ("Uninstall an app", ("exec",), ()),
@@ -62,16 +70,13 @@ def _adder(name):
         children = parser.add_subparsers(parser_class=registry.DXArgumentParser)
         children.metavar = "list_type" if name == "list" else "subcommand"
         registry.register_parser(parser, categories=categories)
-        for child, child_help, child_categories in subcommands:
+        for subcommand in subcommands:
+            if callable(subcommand):
+                subcommand(children)
+                continue
+            child, child_help, child_categories = subcommand
             add_pending_parser(children, child, child_help, child_categories, prog="dx %s %s" % (name, child))
-            if (name, child) == ("list", "developers"):
-                _add_list_stages(children)  # in dxpy's order: users, developers, stages, database
     return add
-
-
-def _add_list_stages(children):
-    from .workflow import add_list_stages_parser
-    add_list_stages_parser(children)
 
 
 COMMANDS = {name: _adder(name) for name in _PENDING}
