@@ -364,6 +364,8 @@ PROMPT_CASES = {
         "executable": "{prompting}", "input": ["n=1", "flag=0", "words=a"], "answers": "?\n0\n"},
     "picking data from the current project": {
         "executable": "{plain_file}", "answers": "?\n0\n1\n"},
+    "picking data from a project picked": {
+        "executable": "{plain_file}", "answers": "?\n2\n0\n"},
     "no jobs to pick an output from": {
         "executable": "{prompting}", "input": ["n=1", "flag=0", "words=a"], "answers": "?\n3\n"},
     "the end of the answers": {"executable": "{prompting}", "answers": "2\n"},
@@ -412,6 +414,20 @@ def test_prompts_ask_again_after_a_value_dxpy_gives_up_on_fixed(world, reference
                          "data object or folder name in '/'\nreads: \n=> DXCLIError: Unexpected end of input")
     reference = run_in_reference(reference_python, cli_emulator, tmp_path, prompt_transcripts, [case])[0]
     assert reference.endswith('flag: \n=> DXCLIError: Could not resolve "maybe" to a boolean')
+
+
+@pytest.mark.reference
+def test_no_reference_genomes_project_fixed(world, reference_python, cli_emulator, tmp_path):
+    # dxpy ends the prompt with a DXSearchError; here the options are offered again
+    case = {"executable": world["plain_file"], "answers": "?\n1\n4\nf1.txt\n"}
+    ours = prompt_transcripts([case])[0]
+    assert "Pick a numbered choice: No compatible data found\nPick an option to find input data:\n" in ours
+    assert ours.endswith('=> {"src": {"$dnanexus_link": {"project": "%s", "id": "%s"}}}'
+                         % (world["project"], world["file"]))
+    reference = run_in_reference(reference_python, cli_emulator, tmp_path, prompt_transcripts, [case])[0]
+    assert reference.endswith("=> DXSearchError: Expected one result, but found none: {'name': 'Reference Genome "
+                              "Files:*', 'public': True, 'billed_to': 'org-dnanexus_apps', 'level': 'VIEW', "
+                              "'name_mode': 'glob', 'region': 'aws:us-east-1', 'limit': 1}")
 
 
 OUTPUT_CODE = """main() {

@@ -175,32 +175,56 @@ _DATA_SOURCE_OPTIONS = ['List and choose from available data in the current proj
 
 
 def _reference_genomes_project():
+    """The ID of the public reference genomes project of the current region; None when
+    there is none."""
     region = None
     if dxpy.WORKSPACE_ID:
         region = dxpy.describe(dxpy.WORKSPACE_ID).get('region')
-    return dxpy.find_one_project(name='Reference Genome Files:*', public=True, billed_to='org-dnanexus_apps',
-                                 level='VIEW', name_mode='glob', region=region)['id']
+    found = dxpy.find_one_project(name='Reference Genome Files:*', public=True, billed_to='org-dnanexus_apps',
+                                  level='VIEW', name_mode='glob', region=region, zero_ok=True)
+    return None if found is None else found['id']
 
 
 def _project_picked_by_user():
+    """The ID of the project the user picks among those they can view; None: none picked."""
     projects = dxpy.find_projects(level='VIEW', describe=True, explicit_perms=True)
     print('\nProjects to choose from:')
-    return paginate_and_pick(projects, lambda result: result['describe']['name'])['id']
+    choice = paginate_and_pick(projects, lambda result: result['describe']['name'])
+    return choice['id'] if isinstance(choice, dict) else None
+
+
+def _picked(generator, render, nothing_message, **options):
+    """The item of *generator* the user picks; None (after *nothing_message* when there was
+    nothing to pick from) when none was picked."""
+    choice = paginate_and_pick(generator, render, **options)
+    if choice == 'none found':
+        print(nothing_message)
+        return None
+    if choice == 'none picked':
+        return None
+    return choice
+
+
+def _project_of_option(option):
+    """The project to list data from for the first three options of _DATA_SOURCE_OPTIONS."""
+    if option == 0:
+        return dxpy.WORKSPACE_ID
+    if option == 1:
+        return _reference_genomes_project()
+    return _project_picked_by_user()
 
 
 def _pick_data_object(in_class, param_desc, project):
     """``["project:ID"]`` for the object of *in_class* the user picks in *project*; None
-    when there is none or none was picked."""
+    when there is none (or no project) or none was picked."""
+    if project is None:
+        print('No compatible data found')
+        return None
     found = dxpy.find_data_objects(classname=in_class, typename=param_desc.get('type'),
                                    describe=dict(fields=get_ls_l_desc_fields()), project=project)
     print('\nAvailable data:')
-    choice = paginate_and_pick(found, lambda result: get_ls_l_desc(result['describe']))
-    if choice == 'none found':
-        print('No compatible data found')
-        return None
-    if choice == 'none picked':
-        return None
-    return [choice['project'] + ':' + choice['id']]
+    choice = _picked(found, lambda result: get_ls_l_desc(result['describe']), 'No compatible data found')
+    return None if choice is None else [choice['project'] + ':' + choice['id']]
 
 
 def _job_output_names(job_desc):
@@ -223,20 +247,22 @@ def _ask_for_output_field(job_id):
     return [job_id + ':' + field] if field else None
 
 
+def _job_line(result):
+    return get_find_executions_string(result['describe'], has_children=False, single_result=True)
+
+
+def _may_have_outputs(result):
+    return result['describe']['state'] not in ('unresponsive', 'terminating', 'terminated', 'failed')
+
+
 def _pick_job_output():
     """``["job-xxxx:field"]`` for an output of a job of the current project the user picks;
     None when there is none or none was picked."""
     jobs = dxpy.find_jobs(project=dxpy.WORKSPACE_ID, describe=True, parent_job='none')
     print()
     print('Previously-run jobs to choose from:')
-    usable_states = lambda result: result['describe']['state'] not in [  # noqa: E731
-        'unresponsive', 'terminating', 'terminated', 'failed']
-    choice = paginate_and_pick(jobs, lambda result: get_find_executions_string(
-        result['describe'], has_children=False, single_result=True), filter_fn=usable_states)
-    if choice == 'none found':
-        print('No jobs found')
-        return None
-    if choice == 'none picked':
+    choice = _picked(jobs, _job_line, 'No jobs found', filter_fn=_may_have_outputs)
+    if choice is None:
         return None
     names = _job_output_names(choice['describe'])
     if names is None:
@@ -263,8 +289,7 @@ def _data_object_help(in_class, param_desc, prompt):
         except KeyboardInterrupt:
             option = 4
         if option in (0, 1, 2):
-            project = [lambda: dxpy.WORKSPACE_ID, _reference_genomes_project, _project_picked_by_user][option]()
-            words = _pick_data_object(in_class, param_desc, project)
+            words = _pick_data_object(in_class, param_desc, _project_of_option(option))
         elif option == 3:
             words = _pick_job_output()
         else:
