@@ -525,7 +525,7 @@ def test_every_console_script_names_a_main_function():
     names = {entry.split("=")[0].strip(): entry.split("=")[1].strip() for entry in entries}
     from dxpy.scripts import COMMANDS
     assert names == {command: "dxpy.scripts.%s:main" % module for command, module in COMMANDS.items()}
-    assert set(names) == {"dx-jobutil-add-output", "dx-jobutil-dxlink", "dx-jobutil-new-job",
+    assert set(names) == {"dx", "dx-jobutil-add-output", "dx-jobutil-dxlink", "dx-jobutil-new-job",
                           "dx-jobutil-parse-link", "dx-jobutil-report-error", "dx-download-all-inputs",
                           "dx-upload-all-outputs", "dx-print-bash-vars", "dx-jobutil-get-identity-token"}
     import importlib

@@ -1,5 +1,5 @@
-"""Console entry points used inside DNAnexus jobs (``dx-jobutil-*``, ``dx-download-all-inputs``,
-``dx-upload-all-outputs``, ``dx-print-bash-vars``).
+"""Console entry points: the ``dx`` command, and those used inside DNAnexus jobs
+(``dx-jobutil-*``, ``dx-download-all-inputs``, ``dx-upload-all-outputs``, ``dx-print-bash-vars``).
 
 One module per command, named after it (``dx-jobutil-add-output`` is
 ``dxpy.scripts.dx_jobutil_add_output:main``); each also runs with ``python -m``.
@@ -13,6 +13,7 @@ COMMANDS = {name: "dx_" + name[len("dx-"):].replace("-", "_") for name in (
     "dx-jobutil-add-output", "dx-jobutil-dxlink", "dx-jobutil-new-job", "dx-jobutil-parse-link",
     "dx-jobutil-report-error", "dx-jobutil-get-identity-token", "dx-download-all-inputs",
     "dx-upload-all-outputs", "dx-print-bash-vars")}
+COMMANDS["dx"] = "dx"
 
 
 def write_command_shims(directory, python=None):

@@ -8,36 +8,19 @@ Layout under the runner's scratch directory::
 """
 import json
 import os
-import re
-import stat
 import sys
 
 import dxpy
 
 # The directory that holds this dxpy package: put on the job's PYTHONPATH.
 _LIBRARY_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(dxpy.__file__)))
-_SCRIPTS_DIR = os.path.join(os.path.dirname(os.path.abspath(dxpy.__file__)), "scripts")
-# dx.py (the dx command) and the dx_*.py helpers.
-_SCRIPT_MODULE = re.compile(r"^(dx(?:_[a-z0-9_]+)?)\.py$")
 
 
 def write_command_wrappers(bin_dir, python=sys.executable):
-    """One small executable per ``dxpy/scripts/dx.py`` or ``dx_*.py`` module (``dx`` runs
-    ``python -m dxpy.scripts.dx``, ``dx-jobutil-add-output`` runs
-    ``python -m dxpy.scripts.dx_jobutil_add_output``): works from a source checkout too."""
-    os.makedirs(bin_dir, exist_ok=True)
-    names = []
-    for filename in sorted(os.listdir(_SCRIPTS_DIR)) if os.path.isdir(_SCRIPTS_DIR) else []:
-        match = _SCRIPT_MODULE.match(filename)
-        if match is None:
-            continue
-        module = match.group(1)
-        command = os.path.join(bin_dir, module.replace("_", "-"))
-        with open(command, "w") as handle:
-            handle.write('#!/bin/sh\nexec "%s" -m dxpy.scripts.%s "$@"\n' % (python, module))
-        os.chmod(command, os.stat(command).st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-        names.append(module.replace("_", "-"))
-    return names
+    """The ``dx`` command and the job helper commands (``dx-jobutil-add-output`` ...) as small
+    executables in *bin_dir*, running this copy of dxpy: works from a source checkout too."""
+    from ...scripts import write_command_shims
+    return [os.path.basename(path) for path in write_command_shims(bin_dir, python)]
 
 
 def _prepend(path, existing):
