@@ -128,13 +128,8 @@ def find_projects(args):
 
 def print_find_results(results, args):
     """Print found apps or global workflows: JSON, IDs (--brief), or a line per result."""
-    from ..utils.printing import _format_find_apps_results
-    if args.json:
-        print(json.dumps(list(results), indent=4))
-    elif args.brief:
-        for result in results:
-            print(result["id"])
-    else:
+    from ..utils.printing import _format_find_apps_results, print_json_or_ids
+    if not print_json_or_ids(args, results):
         _format_find_apps_results(results, verbose=args.verbose)
 
 

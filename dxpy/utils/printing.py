@@ -192,16 +192,22 @@ def _format_find_org_members_results(results):
               + DELIMITER(")"))
 
 
-def format_find_results(args, results):
-    """Print the results of a ``dx find ...`` command: JSON with ``args.json``,
-    IDs only with ``args.brief``, otherwise one readable line per result
-    (projects, org projects, org members and org apps)."""
+def print_json_or_ids(args, results):
+    """With ``args.json`` print *results* as JSON, with ``args.brief`` their IDs, one a line;
+    whether either was asked for."""
     if args.json:
         print(json.dumps(list(results), indent=4))
     elif args.brief:
         for result in results:
             print(result["id"])
-    else:
+    return bool(args.json or args.brief)
+
+
+def format_find_results(args, results):
+    """Print the results of a ``dx find ...`` command: JSON with ``args.json``,
+    IDs only with ``args.brief``, otherwise one readable line per result
+    (projects, org projects, org members and org apps)."""
+    if not print_json_or_ids(args, results):
         command = args.func.__name__
         if command in ("find_projects", "org_find_projects"):
             _format_find_projects_results(results)
