@@ -42,7 +42,7 @@ def prompt_for_yn(prompt_str, default=None):
         print("Error: unrecognized response")
 
 
-_SUBMODULES = ("cp", "download", "help_messages", "org", "output_handling", "parsers")
+_SUBMODULES = ("cp", "download", "exec_io", "help_messages", "org", "output_handling", "parsers", "workflow")
 
 
 def __getattr__(name):

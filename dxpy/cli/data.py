@@ -50,8 +50,9 @@ def _take_destination(args):
         args.path = args.output
 
 
-def upload(args):
-    """``dx upload FILE...``: each local file or (with -r) directory, "-" for stdin."""
+def upload(args, **kwargs):
+    """``dx upload FILE...``: each local file or (with -r) directory, "-" for stdin.
+    (*kwargs*: dxpy's signature takes and ignores them.)"""
     try_call(_take_destination, args)  # a usage error: exit 3 without a traceback
     args.multithread = not args.singlethread
     if len(args.filename) > 1 and args.path is not None and not args.path.endswith("/"):

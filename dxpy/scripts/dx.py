@@ -4,10 +4,13 @@
 The subcommands live in ``dxpy.cli`` (one module per area); this module assembles them and
 re-exports their handlers under dxpy's names (``dxpy.scripts.dx.ls`` ...), loaded on first use.
 """
+import argparse
+import importlib
 import os
 import sys
 
 from ..cli import registry
+from ..utils import group_array_by_field, merge, normalize_time_input, normalize_timedelta, warn  # noqa: F401
 from ..cli.registry import (DXArgumentParser, PrintDXVersion, parser_categories, parser_categories_sorted,  # noqa: F401
                             parser_map, positive_integer, positive_number, register_parser)
 
@@ -16,18 +19,18 @@ from ..cli.registry import (DXArgumentParser, PrintDXVersion, parser_categories,
 state = {"interactive": False, "colors": "auto", "delimiter": None, "currentproj": None}
 
 
-def set_cli_colors(args=None):
+def set_cli_colors(args=argparse.Namespace()):
     """Colors on, off, or (auto) when stdout is a terminal."""
     from ..utils.printing import set_colors
-    if args is not None and "color" in args:
+    if "color" in args:
         state["colors"] = args.color
     set_colors(sys.stdout.isatty() if state["colors"] == "auto" else state["colors"] == "on")
 
 
-def set_delim(args=None):
+def set_delim(args=argparse.Namespace()):
     """The field delimiter of ``--delimiter`` (None: dx's own spacing)."""
     from ..utils.printing import set_delimiter
-    state["delimiter"] = getattr(args, "delimiter", None) if args is not None else None
+    state["delimiter"] = getattr(args, "delimiter", None)
     set_delimiter(state["delimiter"])
 
 
@@ -103,13 +106,21 @@ def _quiet_closed_stdout():
     os.dup2(devnull, sys.stdout.fileno())
 
 
+# Where dxpy's dx module finds the other names it offers (colors, resolver and describe helpers,
+# exceptions, ...): searched after the command modules.
+_BORROWED_FROM = ["dxpy.cli", "dxpy.cli.parsers", "dxpy.cli.exec_io", "dxpy.cli.org", "dxpy.cli.download",
+                  "dxpy.utils.printing", "dxpy.utils.resolver", "dxpy.utils.describe", "dxpy.utils.pretty_print",
+                  "dxpy.utils.completer", "dxpy.exceptions", "dxpy.system_requirements"]
+
+
 def __getattr__(name):
-    # dxpy's names for the handlers (dxpy.scripts.dx.ls, ...): found in the command modules.
-    for module_name in sorted(set(module for _, module in registry.COMMAND_MODULES)):
-        import importlib
-        module = importlib.import_module("dxpy.cli." + module_name)
-        if hasattr(module, name) and not name.startswith("_"):
-            return getattr(module, name)
+    # dxpy's names for the handlers (dxpy.scripts.dx.ls, ...) and what it imports, on first use.
+    if not name.startswith("_"):
+        command_modules = ["dxpy.cli." + module for module in sorted(set(m for _, m in registry.COMMAND_MODULES))]
+        for module_name in command_modules + _BORROWED_FROM:
+            module = importlib.import_module(module_name)
+            if hasattr(module, name):
+                return getattr(module, name)
     raise AttributeError("module {!r} has no attribute {!r}".format(__name__, name))
 
 
