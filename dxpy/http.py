@@ -130,9 +130,21 @@ def _verify_setting(verify):
 # -- authentication ------------------------------------------------------------------------
 
 def _origin(url):
-    parts = urlsplit(url)
-    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
-    return parts.scheme, (parts.hostname or "").lower(), port
+    """(scheme, host, port) as urllib3, which makes the connection, reads *url*."""
+    from urllib3.util import parse_url
+    parts = parse_url(url)
+    scheme = (parts.scheme or "").lower()
+    return scheme, (parts.host or "").lower(), parts.port or {"http": 80, "https": 443}.get(scheme)
+
+
+def _check_authority(url):
+    """Refuse a URL whose authority parsers read differently (a backslash) or that carries
+    credentials (userinfo): where it connects, and with what, would be unclear."""
+    from urllib3.util import parse_url
+    netloc = urlsplit(url).netloc
+    if "\\" in netloc or "@" in netloc or parse_url(url).auth:
+        raise dxpy.exceptions.DXError(
+            "refusing URL %r: its authority (host part) has userinfo or a backslash" % _redact(url))
 
 
 def _token_may_go_to(url):
@@ -161,6 +173,14 @@ def _apply_auth(auth, method, url, headers):
         auth(_RequestForAuth(method, url, headers))
     else:
         raise TypeError("auth must be True, None, a callable or a (user, password) tuple, not %r" % (auth,))
+
+
+def _auth_after_redirect(auth, url, location):
+    """The auth for a redirect from *url* to *location*: an explicit one is dropped when the
+    origin changes (the configured token keeps its own check on every attempt)."""
+    if auth is True or not auth or _origin(url) == _origin(location):
+        return auth
+    return None
 
 
 # -- debug output (_DX_DEBUG) --------------------------------------------------------------
@@ -374,6 +394,7 @@ def DXHTTPRequest(resource, data, method="POST", headers=None, auth=True, timeou
 
     while True:
         url, attempt_headers = _resolve(resource, prepend_srv, base_headers)
+        _check_authority(url)
         _apply_auth(auth, method, url, attempt_headers)
         started, response, req_id = time.time(), None, None
         if dxpy._DEBUG:
@@ -389,7 +410,9 @@ def DXHTTPRequest(resource, data, method="POST", headers=None, auth=True, timeou
                 if redirects > MAX_REDIRECTS:
                     raise dxpy.exceptions.HTTPErrorWithContent(
                         "more than %d redirects from %s" % (MAX_REDIRECTS, url), content)
-                resource, prepend_srv = response.headers["location"], False
+                location = response.headers["location"]
+                auth = _auth_after_redirect(auth, url, location)
+                resource, prepend_srv = location, False
                 continue
             if response.status_code // 100 != 2:
                 raise _error_for(response, content, started, req_id)

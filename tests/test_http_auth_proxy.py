@@ -115,3 +115,71 @@ def test_requests_that_the_proxy_settings_exclude_go_direct(dx, server, proxy, m
 
     assert proxy.requests == []
     assert len(server.requests) == 1
+
+
+# -- where the token may go: redirects and URLs that parsers read differently ------------
+
+def redirect_to(location, status=307):
+    return reply(status, headers={"Location": location})
+
+
+def _plain_api_call(target_url):
+    return DXHTTPRequest("/system/whoami", {}, auth=dxpy.AUTH_HELPER)
+
+
+def _upload_url_call(target_url):
+    from dxpy.bindings._transfer import Transfer
+    return Transfer(1).api_call("/file-xxxx/upload", {"index": 1})
+
+
+@pytest.mark.parametrize("call", [_plain_api_call, _upload_url_call], ids=["api-call", "upload-url-call"])
+def test_explicit_auth_is_dropped_when_a_redirect_changes_the_origin(dx, server, make_server, call):
+    elsewhere = make_server()
+    server.push(redirect_to(elsewhere.url + "/landing"))
+
+    call(elsewhere.url)
+
+    assert authorization(server.requests[0]) == dx.auth_header
+    (landed,) = elsewhere.requests
+    assert landed.path == "/landing"
+    assert authorization(landed) is None
+
+
+def test_explicit_auth_is_kept_for_a_redirect_to_the_same_origin(dx, server):
+    server.push(redirect_to(server.url + "/system/whoami2"))
+
+    DXHTTPRequest("/system/whoami", {}, auth=dxpy.AUTH_HELPER)
+
+    assert [authorization(r) for r in server.requests] == [dx.auth_header] * 2
+
+
+def _backslash_url(other, api):
+    # urlsplit reads the API server's origin here; urllib3, which connects, reads *other*.
+    return "http://127.0.0.1:%d\\@127.0.0.1:%d/x" % (other.port, api.port)
+
+
+def _userinfo_url(other, api):
+    return "http://someone:secret@127.0.0.1:%d/x" % api.port
+
+
+@pytest.mark.parametrize("make_url", [_backslash_url, _userinfo_url], ids=["backslash", "userinfo"])
+def test_url_with_an_ambiguous_authority_is_refused_before_any_request(dx, server, make_server, make_url):
+    other = make_server()
+    url = make_url(other, server)
+
+    with pytest.raises(dxpy.exceptions.DXError, match="authority"):
+        DXHTTPRequest(url, {}, prepend_srv=False)
+
+    assert server.requests == [] and other.requests == []
+
+
+@pytest.mark.parametrize("make_url", [_backslash_url, _userinfo_url], ids=["backslash", "userinfo"])
+def test_redirect_to_a_url_with_an_ambiguous_authority_is_refused(dx, server, make_server, make_url):
+    other = make_server()
+    server.push(redirect_to(make_url(other, server)))
+
+    with pytest.raises(dxpy.exceptions.DXError, match="authority"):
+        DXHTTPRequest("/system/whoami", {})
+
+    assert len(server.requests) == 1
+    assert other.requests == []
