@@ -7,7 +7,8 @@ import random
 
 # A 5xx or 429 answer, or another answer the server marks as transient: always retried.
 TRANSIENT_STATUS = "transient status"
-# A 503 or 429 that says when to come back (Retry-After): waited out without using a retry.
+# A 503 or 429 that says when to come back (Retry-After): waited out without using a retry,
+# but at least MIN_THROTTLED_WAIT seconds, and counted toward the wait budget.
 THROTTLED = "throttled"
 # The request never reached the server (refused, reset, DNS or TLS failure, dropped before
 # an answer): safe to send again whatever it does.
@@ -19,6 +20,10 @@ ANSWER_LOST = "answer lost"
 FINAL = "final"
 
 KINDS = (TRANSIENT_STATUS, THROTTLED, NOT_DELIVERED, ANSWER_LOST, FINAL)
+
+# The shortest wait after a throttled answer: "Retry-After: 0" must not make a request
+# hammer the server with no pause, nor retry without spending its wait budget.
+MIN_THROTTLED_WAIT = 1
 
 # Back-off grows as powers of two up to this many attempts (a 64-128 s window).
 _BACKOFF_CAP_ATTEMPTS = 8
@@ -83,7 +88,7 @@ class RetryPolicy(object):
         throttled = kind == THROTTLED and retry_after is not None
         if not throttled and self.retries >= self.max_retries:
             return None
-        delay = retry_after if throttled else backoff_delay(self.failures, self._rng)
+        delay = max(MIN_THROTTLED_WAIT, retry_after) if throttled else backoff_delay(self.failures, self._rng)
         if self.waited + delay > self.max_wait:
             return None
         self.waited += delay

@@ -252,3 +252,14 @@ def test_giving_up_is_logged(dx, server, sleeps, caplog):
         DXHTTPRequest("/record/new", {}, max_retries=1)
 
     assert dxpy_records(caplog, logging.ERROR)
+
+
+@pytest.mark.parametrize("status", [503, 429])
+def test_retry_after_zero_waits_a_second_and_ends_within_the_budget(dx, server, sleeps, status):
+    server.default = throttled(status, 0)
+
+    with pytest.raises((exceptions.ServiceUnavailable, exceptions.RateLimitConditional)):
+        DXHTTPRequest("/record/new", {}, max_retry_wait=20)
+
+    assert sleeps == [1] * 20
+    assert len(server.requests) == 21

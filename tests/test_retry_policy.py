@@ -99,3 +99,11 @@ def test_unknown_failure_kind_is_rejected():
     with pytest.raises(ValueError, match="unknown failure kind"):
         policy().next_delay("sometimes")
     assert retry.KINDS == (TRANSIENT_STATUS, THROTTLED, NOT_DELIVERED, ANSWER_LOST, FINAL)
+
+
+@pytest.mark.parametrize("retry_after", [0, 1])
+def test_a_short_retry_after_still_waits_a_second_and_spends_the_budget(retry_after):
+    p = policy(max_wait=5)
+    delays = [p.next_delay(THROTTLED, retry_after) for _ in range(6)]
+    assert delays == [1, 1, 1, 1, 1, None]
+    assert p.waited == 5
