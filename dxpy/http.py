@@ -186,9 +186,14 @@ def _auth_after_redirect(auth, url, location):
 # -- debug output (_DX_DEBUG) --------------------------------------------------------------
 
 def _redact(text):
+    """*text* without the configured token (as written, or escaped as repr() shows it)."""
     context = dxpy.SECURITY_CONTEXT
     token = context.get("auth_token") if isinstance(context, dict) else None
-    return text.replace(token, "<token>") if token else text
+    if not token or not isinstance(token, str):
+        return text
+    for shown in (token, repr(token)[1:-1]):
+        text = text.replace(shown, "<token>")
+    return text
 
 
 def _debug_request(seq, method, url, headers, data, jsonify_data):
@@ -346,6 +351,24 @@ def _network_errors():
     return (requests.exceptions.RequestException, exceptions.ContentLengthError, exceptions.BadJSONInReply)
 
 
+def _local_errors():
+    """Failures of this request's own making (its headers, URL or scheme): no retry mends them."""
+    import requests
+    errors = requests.exceptions
+    return (errors.InvalidHeader, errors.MissingSchema, errors.InvalidURL, errors.InvalidSchema)
+
+
+def _without_token(error):
+    """*error* again, with the token taken out of its message."""
+    message = _redact(str(error))
+    if message == str(error):
+        return error
+    try:
+        return type(error)(message)
+    except Exception:  # an exception class with another signature
+        return dxpy.exceptions.DXError("%s: %s" % (type(error).__name__, message))
+
+
 def DXHTTPRequest(resource, data, method="POST", headers=None, auth=True, timeout=DEFAULT_TIMEOUT,
                   use_compression=None, jsonify_data=True, want_full_response=False,
                   decode_response_body=True, prepend_srv=True, session_handler=None,
@@ -390,7 +413,7 @@ def DXHTTPRequest(resource, data, method="POST", headers=None, auth=True, timeou
     session = _get_session(options["ssl_context"])
     cert = ((options["cert_file"], options["key_file"]) if options["key_file"] else options["cert_file"])
     redirects, seq = 0, next(_sequence)
-    network_errors = _network_errors()
+    network_errors, local_errors = _network_errors(), _local_errors()
 
     while True:
         url, attempt_headers = _resolve(resource, prepend_srv, base_headers)
@@ -417,6 +440,8 @@ def DXHTTPRequest(resource, data, method="POST", headers=None, auth=True, timeou
             if response.status_code // 100 != 2:
                 raise _error_for(response, content, started, req_id)
             result = response if want_full_response else _decoded(response, content, decode_response_body)
+        except local_errors as e:
+            raise _without_token(e) from None
         except network_errors + (dxpy.exceptions.DXAPIError, dxpy.exceptions.HTTPErrorWithContent) as e:
             kind, retry_after = _failure_kind(e, response, method)
             delay = policy.next_delay(kind, retry_after)
@@ -457,4 +482,4 @@ def _log_give_up(error, method, url, req_id, policy):
 def _describe(error):
     if isinstance(error, dxpy.exceptions.DXAPIError):
         return error.error_message()
-    return "%s: %s" % (type(error).__name__, error)
+    return _redact("%s: %s" % (type(error).__name__, error))

@@ -255,3 +255,39 @@ def test_concurrent_requests_each_get_their_own_answer(dx, server, sleeps):
             assert result == {"method": "POST", "path": "/echo-%d" % i, "body": {"i": i}}
     assert server.pending == 0
     assert len(server.requests) == 24 + 12
+
+
+# -- failures no retry can mend --------------------------------------------------------------
+
+def _secret_part(token):
+    return token.split("-", 1)[1][:16]
+
+
+def test_token_with_a_line_break_fails_at_once_and_is_never_shown(dx, server, sleeps, caplog):
+    import requests
+    token = "tok-" + "5ec7e7" * 6 + "\r\nX-Injected: yes"
+    dxpy.set_security_context({"auth_token_type": "Bearer", "auth_token": token})
+
+    with pytest.raises(requests.exceptions.InvalidHeader) as raised:
+        DXHTTPRequest("/system/whoami", {}, always_retry=True)
+
+    assert server.requests == [] and sleeps == []
+    shown = str(raised.value) + repr(raised.value.args) + caplog.text
+    assert _secret_part(token) not in shown
+    assert "Authorization" in str(raised.value) or "header" in str(raised.value)
+
+
+@pytest.mark.parametrize("url, error_name", [
+    ("system/whoami", "MissingSchema"),
+    ("ftp://127.0.0.1/x", "InvalidSchema"),
+    ("http://", "InvalidURL"),
+])
+def test_unusable_url_fails_at_once(dx, server, sleeps, caplog, url, error_name):
+    import requests
+
+    with pytest.raises(getattr(requests.exceptions, error_name)):
+        DXHTTPRequest(url, {}, prepend_srv=False, always_retry=True)
+
+    assert sleeps == []
+    assert server.requests == []
+    assert _secret_part(dx.token) not in caplog.text
