@@ -11,7 +11,7 @@ import os
 import threading
 import time
 from collections import namedtuple
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import dxpy
 from dxpy import DEFAULT_RETRIES, DEFAULT_TIMEOUT
@@ -433,7 +433,7 @@ def DXHTTPRequest(resource, data, method="POST", headers=None, auth=True, timeou
                 if redirects > MAX_REDIRECTS:
                     raise dxpy.exceptions.HTTPErrorWithContent(
                         "more than %d redirects from %s" % (MAX_REDIRECTS, url), content)
-                location = response.headers["location"]
+                location = urljoin(url, response.headers["location"])
                 auth = _auth_after_redirect(auth, url, location)
                 resource, prepend_srv = location, False
                 continue

@@ -291,3 +291,19 @@ def test_unusable_url_fails_at_once(dx, server, sleeps, caplog, url, error_name)
     assert sleeps == []
     assert server.requests == []
     assert _secret_part(dx.token) not in caplog.text
+
+
+# -- redirects -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("location, expected_path", [
+    ("/elsewhere/y", "/elsewhere/y"),
+    ("sibling?z=1", "/a/sibling?z=1"),
+])
+def test_relative_location_is_resolved_against_the_request_url(dx, server, location, expected_path):
+    server.push(reply(307, headers={"Location": location}), reply(json={"landed": True}))
+
+    result = DXHTTPRequest("/a/b", {})
+
+    assert result == {"landed": True}
+    assert [r.path for r in server.requests] == ["/a/b", expected_path]
+    assert server.requests[1].headers["Authorization"] == dx.auth_header
