@@ -283,6 +283,29 @@ def _read_body(response):
     return content
 
 
+def _read_timeout(timeout):
+    """The read part of a requests-style *timeout* (seconds, a (connect, read) pair, or None)."""
+    return timeout[1] if isinstance(timeout, tuple) else timeout
+
+
+def _read_body_within(response, timeout):
+    """_read_body, given up on (requests' ReadTimeout) once the body has taken the read
+    timeout in all: a server trickling bytes cannot hold a request for longer."""
+    from dxpy import _deadline
+    seconds = _read_timeout(timeout)
+    watch = _deadline.watch(response, seconds)
+    try:
+        return _read_body(response)
+    except dxpy.exceptions.ContentLengthError:
+        if watch.fired:
+            import requests
+            raise requests.exceptions.ReadTimeout(
+                "the answer took more than %s seconds to arrive" % seconds, response=response) from None
+        raise
+    finally:
+        watch.cancel()
+
+
 def _is_json(response):
     return response.headers.get("content-type", "").startswith("application/json")
 
@@ -369,6 +392,53 @@ def _without_token(error):
         return dxpy.exceptions.DXError("%s: %s" % (type(error).__name__, message))
 
 
+_dual_types = {}
+
+
+def _urllib3_reason(error):
+    """The urllib3 exception behind a requests exception (dxpy raises that one), or None."""
+    import urllib3
+    for candidate in error.args[:1]:
+        if isinstance(candidate, urllib3.exceptions.MaxRetryError):
+            candidate = candidate.reason
+        if isinstance(candidate, urllib3.exceptions.HTTPError):
+            return candidate
+    return None
+
+
+def _dual_type(requests_class, urllib3_class):
+    """A class deriving from both, so that code written for dxpy (urllib3's exceptions) and
+    code written for requests both catch it."""
+    key = (requests_class, urllib3_class)
+    if key not in _dual_types:
+        def __init__(self, message, reason, request=None, response=None):
+            Exception.__init__(self, message)
+            self.__dict__.update(reason.__dict__)   # conn, pool, url, ... as urllib3 set them
+            self.reason, self.request, self.response = reason, request, response
+
+        def __str__(self):
+            return str(self.args[0])
+        try:
+            _dual_types[key] = type(urllib3_class.__name__, (requests_class, urllib3_class),
+                                    {"__init__": __init__, "__str__": __str__, "__module__": __name__})
+        except TypeError:  # the two cannot be combined: keep requests' own
+            _dual_types[key] = None
+    return _dual_types[key]
+
+
+def _as_dxpy_raises(error):
+    """A requests exception for a request that got no answer, as an exception that is also
+    an instance of the urllib3 exception dxpy raises in that case."""
+    import requests
+    if not isinstance(error, requests.exceptions.RequestException):
+        return error
+    reason = _urllib3_reason(error)
+    dual = _dual_type(type(error), type(reason)) if reason is not None else None
+    if dual is None:
+        return error
+    return dual(_redact(str(reason)), reason, getattr(error, "request", None), getattr(error, "response", None))
+
+
 def DXHTTPRequest(resource, data, method="POST", headers=None, auth=True, timeout=DEFAULT_TIMEOUT,
                   use_compression=None, jsonify_data=True, want_full_response=False,
                   decode_response_body=True, prepend_srv=True, session_handler=None,
@@ -427,7 +497,7 @@ def DXHTTPRequest(resource, data, method="POST", headers=None, auth=True, timeou
                                        proxies=_proxies_for(url), verify=_verify_setting(options["verify"]),
                                        cert=cert, allow_redirects=False, stream=True)
             req_id = response.headers.get("x-request-id", "unavailable")
-            content = _read_body(response)
+            content = _read_body_within(response, timeout)
             if response.status_code // 100 == 3 and response.headers.get("location"):
                 redirects += 1
                 if redirects > MAX_REDIRECTS:
@@ -447,7 +517,10 @@ def DXHTTPRequest(resource, data, method="POST", headers=None, auth=True, timeou
             delay = policy.next_delay(kind, retry_after)
             if delay is None:
                 _log_give_up(e, method, url, req_id, policy)
-                raise
+                final = _as_dxpy_raises(e)
+                if final is e:
+                    raise
+                raise final from e
             _log_retry(e, method, url, req_id, delay, kind, policy)
             if rewind_to is not None:
                 data.seek(rewind_to)

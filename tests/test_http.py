@@ -307,3 +307,55 @@ def test_relative_location_is_resolved_against_the_request_url(dx, server, locat
     assert result == {"landed": True}
     assert [r.path for r in server.requests] == ["/a/b", expected_path]
     assert server.requests[1].headers["Authorization"] == dx.auth_header
+
+
+# -- the exception types when no answer came: dxpy's (urllib3's), and requests' too ---------
+
+def _refused_url(server):
+    from loopback import unused_port
+    return "http://127.0.0.1:%d/x" % unused_port()
+
+
+def _unknown_host_url(server):
+    return "http://no-such-host.invalid/x"
+
+
+def _dropping_server_url(server):
+    server.push(drop())
+    return server.url + "/x"
+
+
+def _garbage_server_url(server):
+    from loopback import garbage
+    server.push(garbage())
+    return server.url + "/x"
+
+
+@pytest.mark.parametrize("make_url, urllib3_name, requests_name", [
+    (_refused_url, "NewConnectionError", "ConnectionError"),
+    (_unknown_host_url, "NameResolutionError", "ConnectionError"),
+    (_dropping_server_url, "ProtocolError", "ConnectionError"),
+    (_garbage_server_url, "ProtocolError", "ConnectionError"),
+], ids=["refused", "unknown-host", "dropped", "not-http"])
+def test_no_answer_raises_what_dxpy_raises_and_what_requests_raises(dx, server, make_url, urllib3_name,
+                                                                    requests_name):
+    import requests
+    import urllib3
+    url = make_url(server)
+
+    with pytest.raises(getattr(urllib3.exceptions, urllib3_name)) as raised:
+        DXHTTPRequest(url, {}, prepend_srv=False, max_retries=0)
+
+    assert isinstance(raised.value, getattr(requests.exceptions, requests_name))
+    assert str(raised.value)
+
+
+def test_read_timeout_raises_urllib3s_and_requests_timeout(dx, server):
+    import requests
+    import urllib3
+    server.push(reply(json={}, delay=2))
+
+    with pytest.raises(urllib3.exceptions.ReadTimeoutError) as raised:
+        DXHTTPRequest("/x", {}, max_retries=0, timeout=0.3)
+
+    assert isinstance(raised.value, requests.exceptions.ReadTimeout)
