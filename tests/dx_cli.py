@@ -30,6 +30,8 @@ _TIMES = [
     (re.compile(r"\(\d+ (second|minute|hour|day)s? ago\)"), "(<ago>)"),
     # the end of an API error's message, however a wrapped message breaks it
     (re.compile(r"Request\s+Time=\d+(\.\d+)?,\s+Request\s+ID=[\w-]+"), "Request Time=<time>, Request ID=<request>"),
+    # Python's own warning names the interpreter's getpass.py, which differs between installations
+    (re.compile(r"\S*getpass\.py:\d+: GetPassWarning"), "getpass.py: GetPassWarning"),
 ]
 
 

@@ -93,6 +93,13 @@ def test_module_entry_point_and_closed_pipe():
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
 
 
+def _interruptible():
+    # A shell starts background jobs with SIGINT ignored, and Python keeps an inherited "ignore":
+    # give dx the default disposition, as a terminal's foreground process has.
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_exits_3_with_a_caret_line_and_no_traceback(dx_this, cli_emulator):
     # dx upload - waits on its standard input; Ctrl-C while it waits.
     import signal
@@ -100,7 +107,7 @@ def test_ctrl_c_exits_3_with_a_caret_line_and_no_traceback(dx_this, cli_emulator
     process = subprocess.Popen([dx_this.python, "-m", "dxpy.scripts.dx", "upload", "-", "--brief"],
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                env=dict(dx_this.env, DX_PROJECT_CONTEXT_ID=cli_emulator.project_id),
-                               cwd=str(dx_this.home))
+                               cwd=str(dx_this.home), preexec_fn=_interruptible)
     process.stdin.write(b"partial")
     process.stdin.flush()
     time.sleep(2)

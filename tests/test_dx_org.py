@@ -38,10 +38,11 @@ def assert_same(twins, *words, **kwargs):
 
 
 def _refusal(result):
-    """An argparse refusal without dx's help text: exit code, stdout, usage lines, error lines."""
+    """An argparse refusal without dx's help text: exit code, stdout, usage words (argparse wraps
+    them differently from one Python to the next), error lines."""
     code, out, err = result
     error = re.search(r"^dx [\w ]+: error: .*\Z", err, re.M | re.S)
-    return code, out, err.split("\n\n", 1)[0], error.group(0) if error else err
+    return code, out, " ".join(err.split("\n\n", 1)[0].split()), error.group(0) if error else err
 
 
 def assert_same_refusal(twins, *words):
