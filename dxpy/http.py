@@ -299,8 +299,10 @@ def _read_body_within(response, timeout):
     except dxpy.exceptions.ContentLengthError:
         if watch.fired:
             import requests
-            raise requests.exceptions.ReadTimeout(
-                "the answer took more than %s seconds to arrive" % seconds, response=response) from None
+            import urllib3
+            reason = urllib3.exceptions.ReadTimeoutError(
+                None, response.url, "the answer took more than %s seconds to arrive" % seconds)
+            raise requests.exceptions.ReadTimeout(reason, response=response) from None
         raise
     finally:
         watch.cancel()

@@ -1,0 +1,155 @@
+"""A stalled or trickling peer cannot hold a call: an answer that keeps coming slowly is cut
+at the read timeout, a part upload times out only when the peer stops reading (not while
+bytes move), and no attempt starts once the call's wait budget has passed."""
+import socket
+import threading
+import time
+
+import requests
+import urllib3
+
+
+from dxpy.http import DXHTTPRequest
+
+
+class RawServer(object):
+    """A loopback HTTP/1.1 peer written with plain sockets, for what ScriptedServer does not
+    do: read a request body at a chosen pace, or send an answer a byte at a time.
+
+    ``body_pace`` is ``(bytes, seconds)`` read per step (None: as fast as it comes);
+    with ``stop_reading`` no body is read at all. ``trickle`` is ``(length, seconds)``: the answer declares
+    *length* bytes and sends one every *seconds*. Otherwise it answers 200 when the body
+    is in. ``received`` lists the body sizes read, one per request."""
+
+    def __init__(self, body_pace=None, trickle=None, stop_reading=False):
+        self.body_pace, self.trickle, self.stop_reading = body_pace, trickle, stop_reading
+        self.received, self.requests = [], 0
+        self._closing = threading.Event()
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)  # a small window
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(16)
+        self._sock.settimeout(0.2)
+        self.url = "http://127.0.0.1:%d/part" % self._sock.getsockname()[1]
+        self._threads = [threading.Thread(target=self._accept, daemon=True)]
+        self._threads[0].start()
+
+    def _accept(self):
+        while not self._closing.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
+            self._threads.append(thread)
+            thread.start()
+
+    def _serve(self, conn):
+        conn.settimeout(30)
+        with conn:
+            try:
+                while not self._closing.is_set() and self._one_request(conn):
+                    pass
+            except OSError:
+                pass
+
+    def _one_request(self, conn):
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = conn.recv(65536)
+            if not chunk:
+                return False
+            head += chunk
+        head, rest = head.split(b"\r\n\r\n", 1)
+        self.requests += 1
+        length = 0
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value.strip())
+        if self.stop_reading and length:
+            self._closing.wait(60)  # stop reading: the client's send stalls
+            return False
+        got = len(rest)
+        while got < length:
+            if self.body_pace is not None:
+                time.sleep(self.body_pace[1])
+                step = self.body_pace[0]
+            else:
+                step = 65536
+            chunk = conn.recv(min(step, length - got))
+            if not chunk:
+                return False
+            got += len(chunk)
+        self.received.append(got)
+        if self.trickle is not None:
+            return self._send_trickle(conn)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+        return True
+
+    def _send_trickle(self, conn):
+        length, interval = self.trickle
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n" % length)
+        for _ in range(length):
+            if self._closing.wait(interval):
+                return False
+            conn.sendall(b"x")
+        return True
+
+    def close(self):
+        self._closing.set()
+        self._sock.close()
+        for thread in self._threads:
+            thread.join(5)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def finishes(call, *args, **kwargs):
+    """Run *call* in a thread; (finished, outcome): a call still running after a minute
+    (a hang, on the code before the bound) is reported as not finished."""
+    outcome = {}
+
+    def run():
+        try:
+            outcome["value"] = call(*args, **kwargs)
+        except BaseException as e:  # noqa: B902 - reported to the test
+            outcome["error"] = e
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(60)
+    return not thread.is_alive(), outcome
+
+
+# -- an answer trickling in -------------------------------------------------------------------
+
+def test_an_answer_trickling_in_is_cut_at_the_read_timeout():
+    with RawServer(trickle=(1000, 0.05)) as peer:
+        done, outcome = finishes(DXHTTPRequest, peer.url, {}, prepend_srv=False, auth=None, timeout=1)
+
+    assert done
+    assert isinstance(outcome.get("error"), (requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError))
+    assert isinstance(outcome.get("error"), urllib3.exceptions.ReadTimeoutError), outcome
+    assert peer.requests == 1  # a POST that may have acted is not repeated
+
+
+def test_a_trickle_on_a_safe_request_is_retried_within_max_retries(sleeps):
+    with RawServer(trickle=(1000, 0.05)) as peer:
+        done, outcome = finishes(DXHTTPRequest, peer.url, None, method="GET", prepend_srv=False, auth=None,
+                                 timeout=(5, 1), max_retries=1)
+
+    assert done
+    assert isinstance(outcome.get("error"), (requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError))
+    assert isinstance(outcome.get("error"), urllib3.exceptions.ReadTimeoutError), outcome
+    assert peer.requests == 2 and len(sleeps) == 1
+
+
+def test_a_slow_whole_answer_within_the_timeout_is_read():
+    with RawServer(trickle=(5, 0.05)) as peer:
+        assert DXHTTPRequest(peer.url, {}, prepend_srv=False, auth=None, timeout=30) == "xxxxx"
