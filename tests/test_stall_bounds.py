@@ -5,11 +5,15 @@ import socket
 import threading
 import time
 
+import pytest
 import requests
 import urllib3
 
 
+import dxpy
+from dxpy.bindings import dxfile
 from dxpy.http import DXHTTPRequest
+from loopback import reply
 
 
 class RawServer(object):
@@ -26,7 +30,7 @@ class RawServer(object):
         self.received, self.requests = [], 0
         self._closing = threading.Event()
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)  # a small window
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 256 * 1024)  # a small window
         self._sock.bind(("127.0.0.1", 0))
         self._sock.listen(16)
         self._sock.settimeout(0.2)
@@ -153,3 +157,40 @@ def test_a_trickle_on_a_safe_request_is_retried_within_max_retries(sleeps):
 def test_a_slow_whole_answer_within_the_timeout_is_read():
     with RawServer(trickle=(5, 0.05)) as peer:
         assert DXHTTPRequest(peer.url, {}, prepend_srv=False, auth=None, timeout=30) == "xxxxx"
+
+
+# -- a part upload to a slow or stalled peer ----------------------------------------------------
+
+PART = 48 * 1024 * 1024  # many times what the loopback socket buffers hold
+
+
+@pytest.fixture
+def upload_to(dx, server, monkeypatch):
+    """Point part uploads at a RawServer, with a part upload timeout of *timeout* seconds."""
+    def point(peer, timeout):
+        monkeypatch.setattr(dxfile, "PART_UPLOAD_REQUEST_TIMEOUT_SECONDS", timeout)
+        server.default = reply(json={"url": peer.url, "headers": {}})
+        return dxpy.DXFile("file-" + "x" * 24, mode="a")
+    return point
+
+
+def test_a_large_part_on_a_slow_but_steady_link_does_not_time_out(upload_to, sleeps):
+    # A receive window of 256 KiB emptied every 50 ms: the part takes seconds to send, more
+    # than the timeout, while each block goes well within it.
+    with RawServer(body_pace=(1024 * 1024, 0.05)) as peer:
+        handler = upload_to(peer, timeout=2)
+        done, outcome = finishes(handler.upload_part, b"p" * PART, 1)
+
+    assert done and "error" not in outcome, outcome
+    assert peer.received == [PART]
+    assert sleeps == []
+
+
+def test_a_part_upload_to_a_peer_that_stops_reading_fails(upload_to, sleeps):
+    with RawServer(stop_reading=True) as peer:
+        handler = upload_to(peer, timeout=1)
+        done, outcome = finishes(handler.upload_part, b"p" * PART, 1)
+
+    assert done
+    assert isinstance(outcome.get("error"), Exception) and peer.received == []
+    assert peer.requests == dxpy.DEFAULT_RETRIES + 1  # every attempt idled out

@@ -350,3 +350,32 @@ class Progress(object):
             if self._tty:
                 self.stream.write("\n")
                 self.stream.flush()
+
+
+# -- sending a part ----------------------------------------------------------------------------
+
+class BlockReader(object):
+    """Bytes handed to the HTTP client as a seekable file of known length, so that it sends
+    them in blocks: the socket timeout then bounds each block (an idle timeout), not the
+    whole send, and a large part on a slow link does not time out while bytes move."""
+
+    def __init__(self, data):
+        self._view = memoryview(data).cast("B")
+        self._pos = 0
+
+    def __len__(self):
+        return len(self._view)  # requests sends len() - tell() bytes
+
+    def read(self, size=-1):
+        end = len(self._view) if size is None or size < 0 else min(len(self._view), self._pos + size)
+        block = self._view[self._pos:end].tobytes()
+        self._pos = end
+        return block
+
+    def tell(self):
+        return self._pos
+
+    def seek(self, offset, whence=os.SEEK_SET):
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._pos, os.SEEK_END: len(self._view)}[whence]
+        self._pos = max(0, min(len(self._view), base + offset))
+        return self._pos

@@ -301,10 +301,10 @@ class DXFile(DXDataObject):
                 size += len(block)
             data.seek(start)
         else:
-            body, _ = _byte_view(data, "part data")
+            view, _ = _byte_view(data, "part data")
             md5 = md5_hasher()
-            md5.update(body)
-            size = len(body)
+            md5.update(view)
+            body, size = _transfer.BlockReader(view), len(view)
         request = {"md5": md5.hexdigest(), "size": size}
         if index is not None:
             request["index"] = index
