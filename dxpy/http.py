@@ -30,7 +30,7 @@ _sleep = time.sleep
 
 _sequence = itertools.count()
 _RequestForAuth = namedtuple("_RequestForAuth", "method url headers")
-_OPTION_NAMES = ("verify", "cert_file", "key_file", "ssl_context", "max_retry_wait")
+_OPTION_NAMES = ("verify", "cert_file", "key_file", "ssl_context", "max_retry_wait", "retry_policy")
 
 
 def configure_urllib3():
@@ -441,6 +441,23 @@ def _as_dxpy_raises(error):
     return dual(_redact(str(reason)), reason, getattr(error, "request", None), getattr(error, "response", None))
 
 
+_policies = {}
+
+
+def _retry_policy(options, max_retries):
+    """The call's RetryPolicy: the one given as retry_policy, else one for *max_retries* and
+    max_retry_wait (kept: few distinct ones are ever asked for)."""
+    if options["retry_policy"] is not None:
+        return options["retry_policy"]
+    key = (max_retries, MAX_RETRY_WAIT if options["max_retry_wait"] is None else options["max_retry_wait"])
+    policy = _policies.get(key)
+    if policy is None:
+        if len(_policies) > 64:
+            _policies.clear()
+        policy = _policies[key] = _retry.RetryPolicy(*key)
+    return policy
+
+
 def DXHTTPRequest(resource, data, method="POST", headers=None, auth=True, timeout=DEFAULT_TIMEOUT,
                   use_compression=None, jsonify_data=True, want_full_response=False,
                   decode_response_body=True, prepend_srv=True, session_handler=None,
@@ -461,8 +478,10 @@ def DXHTTPRequest(resource, data, method="POST", headers=None, auth=True, timeou
         otherwise return bytes.
     :param max_retries: retries allowed for failures that use them up (5xx, lost answers).
     :param always_retry: the request is safe to repeat even if the server may have acted.
-    :param kwargs: ``verify``, ``cert_file``, ``key_file``, ``ssl_context`` for TLS and
-        ``max_retry_wait`` (seconds, default ``MAX_RETRY_WAIT``) to bound the waiting.
+    :param kwargs: ``verify``, ``cert_file``, ``key_file``, ``ssl_context`` for TLS,
+        ``max_retry_wait`` (seconds, default ``MAX_RETRY_WAIT``) to bound the waiting, and
+        ``retry_policy`` (a ``dxpy.retry.RetryPolicy``, used instead of *max_retries* and
+        *max_retry_wait*).
     :raises: a ``dxpy.exceptions.DXAPIError`` subclass for an API error,
         ``HTTPErrorWithContent`` for other HTTP errors, ``ContentLengthError`` or
         ``BadJSONInReply`` for broken answers, ``requests`` exceptions when no answer came,
@@ -479,9 +498,8 @@ def DXHTTPRequest(resource, data, method="POST", headers=None, auth=True, timeou
     base_headers["User-Agent"] = dxpy.USER_AGENT
     base_headers["DNAnexus-API"] = dxpy.API_VERSION
     rewind_to = data.tell() if not jsonify_data and hasattr(data, "seek") and hasattr(data, "tell") else None
-    max_wait = MAX_RETRY_WAIT if options["max_retry_wait"] is None else options["max_retry_wait"]
-    policy = _retry.RetryPolicy(max_retries, always_retry or method == "GET" or _carries_nonce(data, jsonify_data),
-                                max_wait)
+    retry = _retry_policy(options, max_retries).start(
+        always_retry or method == "GET" or _carries_nonce(data, jsonify_data))
     session = _get_session(options["ssl_context"])
     cert = ((options["cert_file"], options["key_file"]) if options["key_file"] else options["cert_file"])
     redirects, seq = 0, next(_sequence)
@@ -516,14 +534,15 @@ def DXHTTPRequest(resource, data, method="POST", headers=None, auth=True, timeou
             raise _without_token(e) from None
         except network_errors + (dxpy.exceptions.DXAPIError, dxpy.exceptions.HTTPErrorWithContent) as e:
             kind, retry_after = _failure_kind(e, response, method)
-            delay = policy.next_delay(kind, retry_after)
+            retry = retry.increment(kind, retry_after)
+            delay = retry.delay
             if delay is None:
-                _log_give_up(e, method, url, req_id, policy)
+                _log_give_up(e, method, url, req_id, retry)
                 final = _as_dxpy_raises(e)
                 if final is e:
                     raise
                 raise final from e
-            _log_retry(e, method, url, req_id, delay, kind, policy)
+            _log_retry(e, method, url, req_id, delay, kind, retry)
             if rewind_to is not None:
                 data.seek(rewind_to)
             _sleep(delay)
@@ -531,9 +550,9 @@ def DXHTTPRequest(resource, data, method="POST", headers=None, auth=True, timeou
         if dxpy._DEBUG:
             _debug_response(seq, method, url, response.status_code, req_id, started,
                             result if not want_full_response else content)
-        if policy.failures:
+        if retry.failures:
             logger.info("%s %s: recovered after %d failed attempts [request %s]",
-                        method, url, policy.failures, req_id)
+                        method, url, retry.failures, req_id)
         response.status = response.status_code  # the names dxpy's callers know from urllib3
         response.data = content
         return result

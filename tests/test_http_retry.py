@@ -263,3 +263,26 @@ def test_retry_after_zero_waits_a_second_and_ends_within_the_budget(dx, server, 
 
     assert sleeps == [1] * 20
     assert len(server.requests) == 21
+
+
+def test_no_attempt_starts_once_the_wait_budget_has_passed(dx, server, sleeps):
+    # Each answer takes 1.5 s: with a 2 s budget the 1 s back-off would end past it.
+    server.default = error(500, "InternalError", delay=1.5)
+
+    with pytest.raises(exceptions.InternalError):
+        DXHTTPRequest("/record/new", {}, max_retry_wait=2)
+
+    assert len(server.requests) == 1 and sleeps == []
+
+
+def test_an_injected_retry_policy_is_used(dx, server, sleeps):
+    from dxpy.retry import RetryPolicy
+    server.default = error(500, "InternalError")
+    policy = RetryPolicy(max_retries=2, max_wait=100)
+
+    with pytest.raises(exceptions.InternalError):
+        DXHTTPRequest("/record/new", {}, retry_policy=policy)
+    with pytest.raises(exceptions.InternalError):
+        DXHTTPRequest("/record/new", {}, retry_policy=policy.new(max_retries=0))
+
+    assert len(server.requests) == 3 + 1 and len(sleeps) == 2
