@@ -9,7 +9,6 @@ project. A handler's API routes are the ``dxpy.api`` wrappers named after its cl
 import copy
 import importlib
 import re
-import time
 
 import dxpy
 import dxpy.api
@@ -126,17 +125,17 @@ class DXObject(object):
 
 
 def _poll_with_backoff(is_done, timeout, timeout_message):
-    """Call *is_done* until it returns True, sleeping 1, 2, 4, ... 128 s in between;
-    DXError(*timeout_message*) once *timeout* seconds have been slept."""
-    elapsed = 0
-    attempt = 0
+    """Call *is_done* until it returns True, waiting in between as dxpy.retry backs off (1 s,
+    then doubling with jitter up to 64-128 s) through dxpy.http._sleep; DXError
+    (*timeout_message*) once the next wait would take the polling past *timeout* seconds."""
+    import sys
+    from dxpy import http, retry
+    state = retry.RetryPolicy(max_retries=sys.maxsize, max_wait=max(0, timeout)).start(True)
     while not is_done():
-        if elapsed >= timeout or elapsed < 0:
+        state = state.increment(retry.TRANSIENT_STATUS)
+        if state.delay is None:
             raise DXError(timeout_message)
-        wait = min(2 ** 7, 2 ** attempt)
-        time.sleep(wait)
-        attempt += 1
-        elapsed += wait
+        http._sleep(state.delay)
 
 
 class DXDataObject(DXObject):
