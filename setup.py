@@ -22,7 +22,10 @@ setup(
     packages=find_packages(include=["dxpy", "dxpy.*"]),
     python_requires=">=3.8",
     install_requires=["requests>=2.25"],
-    extras_require={"test": ["pytest>=7", "argcomplete>=1.9"], "completion": ["argcomplete>=1.9"]},
+    extras_require={
+        "test": ["pytest>=7", "argcomplete>=1.9", "responses>=0.23", "requests-mock>=1.11"],
+        "completion": ["argcomplete>=1.9"],
+    },
     entry_points={
         "pytest11": ["dxpy_emulator = dxpy.emulator.pytest_plugin"],
         "console_scripts": [

@@ -8,6 +8,7 @@ import itertools
 import json
 import logging
 import os
+import re
 import threading
 import time
 from collections import namedtuple
@@ -65,10 +66,56 @@ def _new_session(ssl_context):
     from requests.adapters import HTTPAdapter
 
     class _Adapter(HTTPAdapter):
+        """requests' adapter, with the per-request URL parsing for proxies skipped when
+        there is no proxy (what ``responses`` and ``requests-mock`` patch is left alone)."""
+
         def init_poolmanager(self, *args, **kwargs):
             if ssl_context is not None:
                 kwargs["ssl_context"] = ssl_context
+            self._pool_keys = {}
             super(_Adapter, self).init_poolmanager(*args, **kwargs)
+
+        def build_response(self, req, resp):
+            if "set-cookie" in resp.headers:  # cookies: requests' full treatment
+                return super(_Adapter, self).build_response(req, resp)
+            response = requests.models.Response()
+            response.status_code = getattr(resp, "status", None)
+            response.headers = requests.structures.CaseInsensitiveDict(getattr(resp, "headers", {}))
+            response.encoding = requests.utils.get_encoding_from_headers(response.headers)
+            response.raw = resp
+            response.reason = resp.reason
+            response.url = req.url.decode("utf-8") if isinstance(req.url, bytes) else req.url
+            response.request = req
+            response.connection = self
+            return response
+
+        def request_url(self, request, proxies):
+            if proxies:
+                return super(_Adapter, self).request_url(request, proxies)
+            path = request.path_url
+            return "/" + path.lstrip("/") if path.startswith("//") else path
+
+        def get_connection_with_tls_context(self, request, verify, proxies=None, cert=None):
+            if proxies or not hasattr(self, "build_connection_pool_key_attributes"):
+                return super(_Adapter, self).get_connection_with_tls_context(request, verify, proxies, cert)
+            host_params, pool_kwargs = self._pool_key(request, verify, cert)
+            return self.poolmanager.connection_from_host(pool_kwargs=pool_kwargs, **host_params)
+
+        def _pool_key(self, request, verify, cert):
+            """build_connection_pool_key_attributes(), kept per scheme://host:port and TLS
+            settings (the URL is a prepared one: normalised, with a path)."""
+            key = ("/".join(request.url.split("/", 3)[:3]), verify,
+                   tuple(cert) if isinstance(cert, list) else cert)
+            attributes = self._pool_keys.get(key)
+            if attributes is None:
+                try:
+                    attributes = self.build_connection_pool_key_attributes(request, verify, cert)
+                except ValueError as e:
+                    raise requests.exceptions.InvalidURL(e, request=request)
+                if len(self._pool_keys) >= 256:
+                    self._pool_keys.clear()
+                self._pool_keys[key] = attributes
+            return attributes
 
     session = requests.Session()
     # Proxies and certificates are resolved here per request; letting requests re-read
@@ -140,6 +187,8 @@ def _origin(url):
 def _check_authority(url):
     """Refuse a URL whose authority parsers read differently (a backslash) or that carries
     credentials (userinfo): where it connects, and with what, would be unclear."""
+    if "@" not in url and "\\" not in url:
+        return
     from urllib3.util import parse_url
     netloc = urlsplit(url).netloc
     if "\\" in netloc or "@" in netloc or parse_url(url).auth:
@@ -147,13 +196,36 @@ def _check_authority(url):
             "refusing URL %r: its authority (host part) has userinfo or a backslash" % _redact(url))
 
 
+_server_origins = {}
+
+
+def _server_origin(server):
+    """_origin() of a configured server URL, kept: there are few of them."""
+    origin = _server_origins.get(server)
+    if origin is None:
+        if len(_server_origins) > 64:
+            _server_origins.clear()
+        origin = _server_origins[server] = _origin(server)
+    return origin
+
+
+def _is_plain_server(server):
+    """*server* is ``scheme://host[:port]`` and nothing more: then every URL that is *server*
+    followed by ``/`` has its origin."""
+    authority = server.partition("://")[2]
+    return bool(authority) and not any(c in authority for c in "/?#\\@[")
+
+
 def _token_may_go_to(url):
     """The default token is sent only to the API server and its auth server."""
+    api = dxpy.APISERVER
+    if url.startswith(api + "/") and _is_plain_server(api):
+        return True
     origin = _origin(url)
-    if origin == _origin(dxpy.APISERVER):
+    if origin == _server_origin(api):
         return True
     try:
-        return origin == _origin(dxpy.get_auth_server_name())
+        return origin == _server_origin(dxpy.get_auth_server_name())
     except Exception:  # no auth server is known for this API server
         return False
 
@@ -258,6 +330,69 @@ def _resolve(resource, prepend_srv, headers):
     if not isinstance(resource, str):
         raise TypeError("DXHTTPRequest resource must be a string or a callable, not %r" % (resource,))
     return (dxpy.APISERVER + resource if prepend_srv else resource), dict(headers)
+
+
+def _prepared(session, method, url, headers, body):
+    """The request as requests sends it: the session's default headers (Accept-Encoding, ...)
+    under *headers*, the URL checked and quoted, the body's length set. Session.request would
+    also merge cookies, hooks, auth and environment settings on every call: none are used."""
+    import requests
+    request = requests.PreparedRequest()
+    request.method = method
+    request.url = _prepared_url(url)
+    merged = dict(session.headers)
+    merged.update(headers)
+    if _plain_headers(merged):
+        request.headers = requests.structures.CaseInsensitiveDict(merged)
+    else:  # let requests check them and raise InvalidHeader where it would
+        request.prepare_headers(merged)
+    request.prepare_body(body, None)
+    return request
+
+
+_SUSPECT_HEADER = re.compile(r"[\r\n\0:]|^\s")
+
+
+def _plain_headers(headers):
+    """True when every header is a str name and value that requests' check would accept
+    (no CR, LF, NUL, no leading space; no colon in a name)."""
+    for name, value in headers.items():
+        if type(name) is not str or type(value) is not str or _SUSPECT_HEADER.search(name) \
+                or _SUSPECT_HEADER.search(value.replace(":", "")):
+            return False
+    return True
+
+
+_prepared_urls = {}
+
+
+def _prepared_url(url):
+    """*url* checked and quoted as requests does it (MissingSchema, InvalidURL, ...); kept,
+    since the same routes come again and again."""
+    prepared = _prepared_urls.get(url)
+    if prepared is None:
+        import requests
+        request = requests.PreparedRequest()
+        request.prepare_url(url, None)
+        if len(_prepared_urls) >= 4096:
+            _prepared_urls.clear()
+        prepared = _prepared_urls[url] = request.url
+    return prepared
+
+
+def _send(session, request, **settings):
+    """One attempt, streaming and without following redirects, through the session's
+    transport adapter (which ``responses`` patches), or through ``Session.send`` when
+    something (``requests-mock``) has replaced it."""
+    send = session.send
+    if _is_requests_own(getattr(send, "__func__", None)):
+        return session.get_adapter(url=request.url).send(request, stream=True, **settings)
+    return send(request, stream=True, allow_redirects=False, **settings)
+
+
+def _is_requests_own(function):
+    return getattr(function, "__qualname__", None) == "Session.send" \
+        and getattr(function, "__module__", None) == "requests.sessions"
 
 
 def _read_body(response):
@@ -513,9 +648,8 @@ def DXHTTPRequest(resource, data, method="POST", headers=None, auth=True, timeou
         if dxpy._DEBUG:
             _debug_request(seq, method, url, attempt_headers, data, jsonify_data)
         try:
-            response = session.request(method, url, data=body, headers=attempt_headers, timeout=timeout,
-                                       proxies=_proxies_for(url), verify=_verify_setting(options["verify"]),
-                                       cert=cert, allow_redirects=False, stream=True)
+            response = _send(session, _prepared(session, method, url, attempt_headers, body), timeout=timeout,
+                             proxies=_proxies_for(url), verify=_verify_setting(options["verify"]), cert=cert)
             req_id = response.headers.get("x-request-id", "unavailable")
             content = _read_body_within(response, timeout)
             if response.status_code // 100 == 3 and response.headers.get("location"):
