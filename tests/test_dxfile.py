@@ -5,6 +5,7 @@ import io
 import mmap
 import os
 import threading
+import time
 
 import pytest
 
@@ -199,8 +200,10 @@ def test_close_never_overwrites_a_part_uploaded_elsewhere(emu):
     assert content_of(writer.get_id()) == b"precious"
 
 
-def test_close_block_waits_until_closed(emu):
+def test_close_block_waits_until_closed(emu, monkeypatch):
     emu.platform.close_delay = 0.3
+    # The polling waits through dxpy.http._sleep; the emulator's clock is real: pass a little time.
+    monkeypatch.setattr(dxpy.http, "_sleep", lambda seconds: time.sleep(0.05))
     f = new_dxfile()
     f.write(b"abc")
     f.close(block=True)

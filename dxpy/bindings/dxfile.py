@@ -12,6 +12,8 @@ import time
 
 import dxpy
 import dxpy.api
+import dxpy.http
+from dxpy import retry
 from . import DXDataObject
 from . import _transfer
 from ..compat import basestring, md5_hasher
@@ -310,20 +312,26 @@ class DXFile(DXDataObject):
             request["index"] = index
         api_kwargs = _api_kwargs(kwargs)
         api_kwargs.setdefault("timeout", FILE_REQUEST_TIMEOUT)
-        retries = [api_kwargs.pop("max_retries", dxpy.DEFAULT_RETRIES)]
+        max_wait = api_kwargs.pop("max_retry_wait", None)
+        policy = retry.RetryPolicy(max_retries=api_kwargs.pop("max_retries", dxpy.DEFAULT_RETRIES),
+                                   max_wait=dxpy.http.MAX_RETRY_WAIT if max_wait is None else max_wait)
+        url_calls = [0]
 
         def upload_url_and_headers():
-            # Called before each attempt at the PUT; fewer retries for each later call, so
-            # that the nested retry loops do not multiply.
+            # Called before each attempt at the PUT. The upload URL calls share the part's
+            # retries: the n-th may retry only what the PUT has left, so the nested retry
+            # loops do not multiply.
+            budget = {"max_retries": max(0, policy.max_retries - url_calls[0]), "max_retry_wait": policy.max_wait}
+            url_calls[0] += 1
             if transfer is None:
-                resp = dxpy.api.file_upload(self._dxid, request, max_retries=retries[0], **api_kwargs)
+                resp = dxpy.api.file_upload(self._dxid, request, **dict(api_kwargs, **budget))
             else:
-                resp = transfer.api_call("/%s/upload" % self._dxid, request, max_retries=retries[0], **api_kwargs)
-            retries[0] = max(0, retries[0] - 1)
+                resp = transfer.api_call("/%s/upload" % self._dxid, request, **dict(api_kwargs, **budget))
             return resp["url"], _validate_headers(resp.get("headers", {}))
 
         dxpy.DXHTTPRequest(upload_url_and_headers, body, method="PUT", jsonify_data=False, prepend_srv=False,
-                           always_retry=True, timeout=PART_UPLOAD_REQUEST_TIMEOUT_SECONDS, auth=None)
+                           always_retry=True, timeout=PART_UPLOAD_REQUEST_TIMEOUT_SECONDS, auth=None,
+                           retry_policy=policy)
         with self._lock:
             self._num_uploaded_parts += 1
         if display_progress:
@@ -432,8 +440,8 @@ class DXFile(DXDataObject):
             headers["Range"] = "bytes=%d-%d" % (start, stop - 1)
             return url, headers
 
-        got = None
-        for _ in range(RANGE_ATTEMPTS):
+        short_reads = retry.RetryPolicy(max_retries=RANGE_ATTEMPTS - 1).start(True)
+        while True:
             response = dxpy.DXHTTPRequest(url_and_headers, None, method="GET", auth=None, jsonify_data=False,
                                           prepend_srv=False, always_retry=True, timeout=FILE_REQUEST_TIMEOUT,
                                           decode_response_body=False, want_full_response=True)
@@ -442,9 +450,11 @@ class DXFile(DXDataObject):
                 data = data[start:stop]  # the server ignored the Range header
             if len(data) == stop - start:
                 return data
-            got = len(data)
-        raise DXIncompleteReadsError("Asked %s for bytes %d-%d, got %d bytes %d times"
-                                     % (self._dxid, start, stop - 1, got, RANGE_ATTEMPTS))
+            short_reads = short_reads.increment(retry.ANSWER_LOST)  # a short answer: lost in part
+            if short_reads.delay is None:
+                raise DXIncompleteReadsError("Asked %s for bytes %d-%d, got %d bytes %d times"
+                                             % (self._dxid, start, stop - 1, len(data), short_reads.failures))
+            dxpy.http._sleep(short_reads.delay)
 
     # -- reading -------------------------------------------------------------------------
 

@@ -8,6 +8,8 @@ import stat
 import threading
 
 import dxpy
+import dxpy.http
+from dxpy import retry
 from . import dxfile, DXFile, _transfer
 from .dxfile import FILE_REQUEST_TIMEOUT  # noqa: F401  (dxpy exposes it here)
 from ..compat import md5_hasher
@@ -236,16 +238,10 @@ class _Download(object):
             base = self.base
             first = self._keep_verified_prefix(fh) if self.resumable else 0
             fh.flush()
-            todo, attempts, rehash_whole = [span.index for span in self.spans[first:]], {}, False
+            todo, states, rehash_whole = [span.index for span in self.spans[first:]], {}, False
             while todo:
                 mismatches = self._transfer(fh, base, todo, chain_whole=not rehash_whole)
-                todo = []
-                for index, error in mismatches:
-                    attempts[index] = attempts.get(index, 0) + 1
-                    if attempts[index] >= PART_ATTEMPTS:
-                        raise error
-                    logger.warning("%s; downloading part %s again", error, self.spans[index].part_id)
-                    todo.append(index)
+                todo = self._parts_to_retry(mismatches, states)
                 rehash_whole = rehash_whole or bool(todo)
             if self.whole is not None and rehash_whole:
                 # Damaged ranges went into the running hash: hash the file as written.
@@ -256,6 +252,23 @@ class _Download(object):
         if self.whole is not None and self.whole.hexdigest() != self.whole_md5:
             raise DXChecksumMismatchError("md5sum mismatch in %s (expected %s, got %s)"
                                           % (self.file_id, self.whole_md5, self.whole.hexdigest()))
+
+    def _parts_to_retry(self, mismatches, states):
+        """The indexes of the damaged parts to download again, after the back-off of
+        dxpy.retry (PART_ATTEMPTS in all per part); raises a part's error once it is spent."""
+        policy = retry.RetryPolicy(max_retries=PART_ATTEMPTS - 1)
+        todo, delay = [], 0
+        for index, error in mismatches:
+            states[index] = states.get(index) or policy.start(True)
+            states[index] = states[index].increment(retry.ANSWER_LOST)
+            if states[index].delay is None:
+                raise error
+            logger.warning("%s; downloading part %s again", error, self.spans[index].part_id)
+            todo.append(index)
+            delay = max(delay, states[index].delay)
+        if todo:
+            dxpy.http._sleep(delay)
+        return todo
 
     def _open(self, append):
         """The local file, opened for writes at any offset (never O_APPEND, which would
