@@ -4,6 +4,7 @@ It runs on a pooled, thread-safe ``requests`` session that is created on first u
 ``import dxpy`` does not pay for importing ``requests``). Authentication, JSON, proxies,
 certificate checks, retries and error decoding all happen here.
 """
+import functools
 import itertools
 import json
 import logging
@@ -121,6 +122,7 @@ def _new_session(ssl_context):
     # Proxies and certificates are resolved here per request; letting requests re-read
     # the environment on every call would cost a third of its throughput.
     session.trust_env = False
+    session.dx_default_headers = dict(session.headers)  # under every request's own headers
     adapter = _Adapter(pool_connections=POOL_SIZE, pool_maxsize=POOL_SIZE, max_retries=0)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
@@ -130,15 +132,15 @@ def _new_session(ssl_context):
 # -- proxies and certificates --------------------------------------------------------------
 
 _proxy_cache = {}
+_PROXY_VARIABLES = ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY")
 
 
 def _proxies_for(url):
     """The proxies the environment asks for when fetching *url* ({} to go direct)."""
     env = os.environ
-    settings = tuple(env.get(name) for name in
-                     ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY"))
-    if not any(settings[:4]):
+    if not any(name in env for name in _PROXY_VARIABLES):
         return {}
+    settings = tuple(env.get(name) for name in _PROXY_VARIABLES + ("no_proxy", "NO_PROXY"))
     proxies = {}
     for scheme, lower, upper in (("http", 0, 1), ("https", 2, 3)):
         chosen = settings[lower] or settings[upper]
@@ -340,9 +342,9 @@ def _prepared(session, method, url, headers, body):
     request = requests.PreparedRequest()
     request.method = method
     request.url = _prepared_url(url)
-    merged = dict(session.headers)
+    merged = dict(session.dx_default_headers)
     merged.update(headers)
-    if _plain_headers(merged):
+    if _checked_before(merged) or _plain_headers(merged):
         request.headers = requests.structures.CaseInsensitiveDict(merged)
     else:  # let requests check them and raise InvalidHeader where it would
         request.prepare_headers(merged)
@@ -353,13 +355,27 @@ def _prepared(session, method, url, headers, body):
 _SUSPECT_HEADER = re.compile(r"[\r\n\0:]|^\s")
 
 
+_checked_headers = set()
+
+
+def _checked_before(headers):
+    try:
+        return all(item in _checked_headers for item in headers.items())
+    except TypeError:  # an unhashable value: requests will say what is wrong with it
+        return False
+
+
 def _plain_headers(headers):
     """True when every header is a str name and value that requests' check would accept
-    (no CR, LF, NUL, no leading space; no colon in a name)."""
+    (no CR, LF, NUL, no leading space; no colon in a name). Accepted pairs are kept: the same
+    few come with every request."""
     for name, value in headers.items():
         if type(name) is not str or type(value) is not str or _SUSPECT_HEADER.search(name) \
                 or _SUSPECT_HEADER.search(value.replace(":", "")):
             return False
+    if len(_checked_headers) > 1024:
+        _checked_headers.clear()
+    _checked_headers.update(headers.items())
     return True
 
 
@@ -505,12 +521,14 @@ def _failure_kind(error, response, method):
     return _retry.FINAL, None
 
 
+@functools.lru_cache(maxsize=None)
 def _network_errors():
     import requests
     from dxpy import exceptions
     return (requests.exceptions.RequestException, exceptions.ContentLengthError, exceptions.BadJSONInReply)
 
 
+@functools.lru_cache(maxsize=None)
 def _local_errors():
     """Failures of this request's own making (its headers, URL or scheme): no retry mends them."""
     import requests
