@@ -14,7 +14,8 @@ import time
 _cond = threading.Condition()
 _watches = {}          # id -> Watch, the armed ones
 _thread_pid = None     # the process whose watchdog thread runs (a fork has none)
-_next_wake = None      # when the thread means to wake; None while it waits for work
+_next_wake = None      # when the thread means to wake; None before it runs
+_IDLE_WAKE = 60        # seconds between the wakes of a thread with nothing to watch
 
 
 class Watch(object):
@@ -83,5 +84,7 @@ def _run():
                 if entry.deadline <= now:
                     del _watches[key]
                     entry._fire()
-            _next_wake = min((w.deadline for w in _watches.values()), default=None)
-            _cond.wait(None if _next_wake is None else _next_wake - now)
+            # Idle, it still wakes now and then: a watch due later than the planned wake (the
+            # usual case) then needs no notify, which keeps arming cheap.
+            _next_wake = min((w.deadline for w in _watches.values()), default=now + _IDLE_WAKE)
+            _cond.wait(max(0, _next_wake - now))
