@@ -33,6 +33,7 @@ _sleep = time.sleep
 _sequence = itertools.count()
 _RequestForAuth = namedtuple("_RequestForAuth", "method url headers")
 _OPTION_NAMES = ("verify", "cert_file", "key_file", "ssl_context", "max_retry_wait", "retry_policy")
+_NO_OPTIONS = dict.fromkeys(_OPTION_NAMES)  # read, never changed
 
 
 def configure_urllib3():
@@ -81,7 +82,10 @@ def _new_session(ssl_context):
                 return super(_Adapter, self).build_response(req, resp)
             response = requests.models.Response()
             response.status_code = getattr(resp, "status", None)
-            response.headers = requests.structures.CaseInsensitiveDict(getattr(resp, "headers", {}))
+            headers = getattr(resp, "headers", {})
+            # urllib3's merged view: the same values as the mapping, without a lookup per name
+            merged = headers.itermerged() if hasattr(headers, "itermerged") else headers
+            response.headers = requests.structures.CaseInsensitiveDict(merged)
             response.encoding = requests.utils.get_encoding_from_headers(response.headers)
             response.raw = resp
             response.reason = resp.reason
@@ -302,6 +306,8 @@ def _debug_print(line):
 # -- one request ---------------------------------------------------------------------------
 
 def _split_options(kwargs):
+    if not kwargs:
+        return _NO_OPTIONS
     unknown = sorted(set(kwargs) - set(_OPTION_NAMES))
     if unknown:
         raise TypeError("DXHTTPRequest() got unexpected keyword argument(s): %s" % ", ".join(unknown))
