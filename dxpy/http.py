@@ -445,11 +445,26 @@ def _read_timeout(timeout):
     return timeout[1] if isinstance(timeout, tuple) else timeout
 
 
-def _read_body_within(response, timeout):
-    """_read_body, given up on (requests' ReadTimeout) once the body has taken the read
-    timeout in all: a server trickling bytes cannot hold a request for longer."""
-    from dxpy import _deadline
+# The slowest average rate at which a long answer may arrive: an answer of N bytes is given
+# the read timeout plus N / MIN_ANSWER_RATE seconds (a 96 MiB range on a slow link is read;
+# a server trickling bytes is cut off).
+MIN_ANSWER_RATE = 16 * 1024
+
+
+def _answer_allowance(response, timeout):
+    """Seconds the body of *response* may take in all (None: no bound but the timeout's)."""
     seconds = _read_timeout(timeout)
+    length = response.headers.get("content-length")
+    if seconds is not None and length and length.isdigit():
+        seconds += int(length) / float(MIN_ANSWER_RATE)
+    return seconds
+
+
+def _read_body_within(response, timeout):
+    """_read_body, given up on (ReadTimeout) once the body has taken its allowance in all
+    (_answer_allowance): a server trickling bytes cannot hold a request."""
+    from dxpy import _deadline
+    seconds = _answer_allowance(response, timeout)
     watch = _deadline.watch(response, seconds)
     try:
         return _read_body(response)
@@ -458,7 +473,7 @@ def _read_body_within(response, timeout):
             import requests
             import urllib3
             reason = urllib3.exceptions.ReadTimeoutError(
-                None, response.url, "the answer took more than %s seconds to arrive" % seconds)
+                None, response.url, "the answer took more than %.0f seconds to arrive" % seconds)
             raise requests.exceptions.ReadTimeout(reason, response=response) from None
         raise
     finally:

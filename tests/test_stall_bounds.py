@@ -20,10 +20,11 @@ class RawServer(object):
     """A loopback HTTP/1.1 peer written with plain sockets, for what ScriptedServer does not
     do: read a request body at a chosen pace, or send an answer a byte at a time.
 
-    ``body_pace`` is ``(bytes, seconds)`` read per step (None: as fast as it comes);
-    with ``stop_reading`` no body is read at all. ``trickle`` is ``(length, seconds)``: the answer declares
-    *length* bytes and sends one every *seconds*. Otherwise it answers 200 when the body
-    is in. ``received`` lists the body sizes read, one per request."""
+    ``body_pace`` is ``(bytes, seconds)`` read per step (None: as fast as it comes); with
+    ``stop_reading`` no body is read at all. ``trickle`` is ``(length, seconds)`` or
+    ``(length, seconds, piece)``: the answer declares *length* bytes and sends one (or
+    *piece*) every *seconds*. Otherwise it answers 200 when the body is in. ``received``
+    lists the body sizes read, one per request."""
 
     def __init__(self, body_pace=None, trickle=None, stop_reading=False):
         self.body_pace, self.trickle, self.stop_reading = body_pace, trickle, stop_reading
@@ -94,12 +95,12 @@ class RawServer(object):
         return True
 
     def _send_trickle(self, conn):
-        length, interval = self.trickle
+        length, interval, piece = (tuple(self.trickle) + (1,))[:3]
         conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n" % length)
-        for _ in range(length):
+        for sent in range(0, length, piece):
             if self._closing.wait(interval):
                 return False
-            conn.sendall(b"x")
+            conn.sendall(b"x" * min(piece, length - sent))
         return True
 
     def close(self):
@@ -152,6 +153,15 @@ def test_a_trickle_on_a_safe_request_is_retried_within_max_retries(sleeps):
     assert isinstance(outcome.get("error"), (requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError))
     assert isinstance(outcome.get("error"), urllib3.exceptions.ReadTimeoutError), outcome
     assert peer.requests == 2 and len(sleeps) == 1
+
+
+def test_a_long_answer_slower_than_the_timeout_but_steady_is_read():
+    # 64 KiB in 8 pieces, 0.25 s apart: 2 s in all, more than the 1 s timeout, well within the
+    # allowance of the timeout plus 64 KiB at MIN_ANSWER_RATE (16 KiB/s).
+    with RawServer(trickle=(64 * 1024, 0.25, 8 * 1024)) as peer:
+        content = DXHTTPRequest(peer.url, None, method="GET", prepend_srv=False, auth=None, timeout=1,
+                                decode_response_body=False)
+    assert content == b"x" * 64 * 1024
 
 
 def test_a_slow_whole_answer_within_the_timeout_is_read():
