@@ -142,7 +142,10 @@ _PROXY_VARIABLES = ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY")
 def _proxies_for(url):
     """The proxies the environment asks for when fetching *url* ({} to go direct)."""
     env = os.environ
-    if not any(name in env for name in _PROXY_VARIABLES):
+    for name in _PROXY_VARIABLES:
+        if name in env:
+            break
+    else:
         return {}
     settings = tuple(env.get(name) for name in _PROXY_VARIABLES + ("no_proxy", "NO_PROXY"))
     proxies = {}
@@ -215,11 +218,20 @@ def _server_origin(server):
     return origin
 
 
+_plain_servers = {}
+
+
 def _is_plain_server(server):
     """*server* is ``scheme://host[:port]`` and nothing more: then every URL that is *server*
     followed by ``/`` has its origin."""
-    authority = server.partition("://")[2]
-    return bool(authority) and not any(c in authority for c in "/?#\\@[")
+    plain = _plain_servers.get(server)
+    if plain is None:
+        authority = server.partition("://")[2]
+        plain = bool(authority) and not any(c in authority for c in "/?#\\@[")
+        if len(_plain_servers) > 64:
+            _plain_servers.clear()
+        _plain_servers[server] = plain
+    return plain
 
 
 def _token_may_go_to(url):
@@ -366,7 +378,7 @@ _checked_headers = set()
 
 def _checked_before(headers):
     try:
-        return all(item in _checked_headers for item in headers.items())
+        return _checked_headers.issuperset(headers.items())
     except TypeError:  # an unhashable value: requests will say what is wrong with it
         return False
 
@@ -485,7 +497,6 @@ def _is_json(response):
 
 
 def _decoded(response, content, decode_response_body):
-    from dxpy import exceptions
     if not decode_response_body:
         return content
     text = content.decode("utf-8")
@@ -494,7 +505,7 @@ def _decoded(response, content, decode_response_body):
     try:
         return json.loads(text)
     except ValueError:
-        raise exceptions.BadJSONInReply("Invalid JSON received from server", response.status_code)
+        raise dxpy.exceptions.BadJSONInReply("Invalid JSON received from server", response.status_code)
 
 
 def _error_for(response, content, started, req_id):
