@@ -84,8 +84,8 @@ def _new_session(ssl_context):
             response.status_code = getattr(resp, "status", None)
             headers = getattr(resp, "headers", {})
             # urllib3's merged view: the same values as the mapping, without a lookup per name
-            merged = headers.itermerged() if hasattr(headers, "itermerged") else headers
-            response.headers = requests.structures.CaseInsensitiveDict(merged)
+            merged = headers.itermerged() if hasattr(headers, "itermerged") else headers.items()
+            response.headers = _case_insensitive(merged)
             response.encoding = requests.utils.get_encoding_from_headers(response.headers)
             response.raw = resp
             response.reason = resp.reason
@@ -163,6 +163,13 @@ def _proxies_for(url):
         if bypass:
             return {}
     return proxies
+
+
+def _verify_for(url, verify):
+    """_verify_setting() for an https URL; a plain http one has no certificate to check."""
+    if verify is None and url[:5].lower() == "http:":
+        return True
+    return _verify_setting(verify)
 
 
 def _verify_setting(verify):
@@ -363,11 +370,24 @@ def _prepared(session, method, url, headers, body):
     merged = dict(session.dx_default_headers)
     merged.update(headers)
     if _checked_before(merged) or _plain_headers(merged):
-        request.headers = requests.structures.CaseInsensitiveDict(merged)
+        request.headers = _case_insensitive(merged.items())
     else:  # let requests check them and raise InvalidHeader where it would
         request.prepare_headers(merged)
     request.prepare_body(body, None)
     return request
+
+
+def _case_insensitive(pairs):
+    """requests' CaseInsensitiveDict of the (name, value) *pairs*, filled in one pass."""
+    from requests.structures import CaseInsensitiveDict
+    headers = CaseInsensitiveDict()
+    store = getattr(headers, "_store", None)
+    if not isinstance(store, dict):  # another requests than the ones known: its own way
+        headers.update(pairs)
+        return headers
+    for name, value in pairs:
+        store[name.lower()] = (name, value)
+    return headers
 
 
 _SUSPECT_HEADER = re.compile(r"[\r\n\0:]|^\s")
@@ -699,7 +719,7 @@ def DXHTTPRequest(resource, data, method="POST", headers=None, auth=True, timeou
             _debug_request(seq, method, url, attempt_headers, data, jsonify_data)
         try:
             response = _send(session, _prepared(session, method, url, attempt_headers, body), timeout=timeout,
-                             proxies=_proxies_for(url), verify=_verify_setting(options["verify"]), cert=cert)
+                             proxies=_proxies_for(url), verify=_verify_for(url, options["verify"]), cert=cert)
             req_id = response.headers.get("x-request-id", "unavailable")
             content = _read_body_within(response, timeout)
             if response.status_code // 100 == 3 and response.headers.get("location"):
