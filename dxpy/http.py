@@ -588,6 +588,18 @@ def _local_errors():
     return (errors.InvalidHeader, errors.MissingSchema, errors.InvalidURL, errors.InvalidSchema)
 
 
+def _tls_files_unusable(error):
+    """The client's own certificate, key or CA file could not be loaded (not PEM, key and
+    certificate apart): a TLS configuration error that no retry mends."""
+    import ssl
+    reason = _urllib3_reason(error) if hasattr(error, "args") else None
+    cause = reason.args[0] if reason is not None and reason.args else None
+    if not isinstance(cause, ssl.SSLError):
+        return False
+    return getattr(cause, "library", None) in ("PEM", "X509") or "PEM lib" in str(cause) \
+        or getattr(cause, "reason", None) == "KEY_VALUES_MISMATCH"
+
+
 def _without_token(error):
     """*error* again, with the token taken out of its message."""
     message = _redact(str(error))
@@ -737,6 +749,8 @@ def DXHTTPRequest(resource, data, method="POST", headers=None, auth=True, timeou
         except local_errors as e:
             raise _without_token(e) from None
         except network_errors + (dxpy.exceptions.DXAPIError, dxpy.exceptions.HTTPErrorWithContent) as e:
+            if _tls_files_unusable(e):
+                raise _without_token(e) from None
             kind, retry_after = _failure_kind(e, response, method)
             retry = retry.increment(kind, retry_after)
             delay = retry.delay

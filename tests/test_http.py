@@ -359,3 +359,16 @@ def test_read_timeout_raises_urllib3s_and_requests_timeout(dx, server):
         DXHTTPRequest("/x", {}, max_retries=0, timeout=0.3)
 
     assert isinstance(raised.value, requests.exceptions.ReadTimeout)
+
+
+@pytest.mark.parametrize("option", ["cert_file", "verify"])
+def test_unreadable_tls_file_fails_at_once(dx, server, sleeps, tmp_path, option):
+    import requests
+    not_pem = tmp_path / "not.pem"
+    not_pem.write_text("this is not PEM\n")
+
+    with pytest.raises(requests.exceptions.SSLError):
+        DXHTTPRequest("https://127.0.0.1:%d/x" % server.port, {}, prepend_srv=False, always_retry=True,
+                      **{option: str(not_pem)})
+
+    assert sleeps == []
