@@ -408,7 +408,7 @@ def _plain_headers(headers):
     (no CR, LF, NUL, no leading space; no colon in a name). Accepted pairs are kept: the same
     few come with every request."""
     for name, value in headers.items():
-        if type(name) is not str or type(value) is not str or _SUSPECT_HEADER.search(name) \
+        if type(name) is not str or type(value) is not str or not name or _SUSPECT_HEADER.search(name) \
                 or _SUSPECT_HEADER.search(value.replace(":", "")):
             return False
     if len(_checked_headers) > 1024:

@@ -372,3 +372,14 @@ def test_unreadable_tls_file_fails_at_once(dx, server, sleeps, tmp_path, option)
                       **{option: str(not_pem)})
 
     assert sleeps == []
+
+
+@pytest.mark.parametrize("headers", [{"": "x"}, {"X-Lead": " space"}, {"Bad:Name": "x"}, {"X-Break": "a\nb"}],
+                         ids=["empty-name", "leading-space", "colon-in-name", "line-break"])
+def test_headers_requests_refuses_are_refused_at_once(dx, server, sleeps, headers):
+    import requests
+
+    with pytest.raises(requests.exceptions.InvalidHeader):
+        DXHTTPRequest("/system/whoami", {}, headers=headers, always_retry=True)
+
+    assert server.requests == [] and sleeps == []
