@@ -701,8 +701,13 @@ def DXHTTPRequest(resource, data, method="POST", headers=None, auth=True, timeou
         *max_retry_wait*).
     :raises: a ``dxpy.exceptions.DXAPIError`` subclass for an API error,
         ``HTTPErrorWithContent`` for other HTTP errors, ``ContentLengthError`` or
-        ``BadJSONInReply`` for broken answers, ``requests`` exceptions when no answer came,
-        ``DXError`` when the configuration is unusable, ``TypeError`` for bad arguments.
+        ``BadJSONInReply`` for broken answers; when no answer came, the ``urllib3``
+        exception dxpy raises (``NewConnectionError``, ``NameResolutionError``,
+        ``ProtocolError``, ``ReadTimeoutError``, ...), which is also an instance of the
+        matching ``requests`` exception; ``requests``' ``InvalidHeader``, ``MissingSchema``,
+        ``InvalidURL``, ``InvalidSchema`` at once for a request that cannot be sent;
+        ``DXError`` when the configuration is unusable or a URL has userinfo or a backslash
+        in its authority; ``TypeError`` for bad arguments.
     """
     options = _split_options(kwargs)
     method = method.upper()
