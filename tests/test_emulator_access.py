@@ -1,11 +1,11 @@
 """dxpy.emulator: project permission levels, invite, decreasePermissions, leave, billTo."""
-import contextlib
 
 import pytest
 
 import dxpy
 import dxpy.api
 from dxpy import exceptions
+from dx_cli import as_user
 from emulator_model_helpers import Caller, fails, make_platform
 
 
@@ -224,14 +224,6 @@ def test_project_new_bad_billing_input(env, payload, error):
 
 # Over HTTP, with dxpy
 
-@contextlib.contextmanager
-def as_user(token):
-    saved = dxpy.SECURITY_CONTEXT
-    dxpy.set_security_context({"auth_token_type": "Bearer", "auth_token": token})
-    try:
-        yield
-    finally:
-        dxpy.set_security_context(saved)
 
 
 def test_sharing_over_http(dx_emulator):
