@@ -214,26 +214,16 @@ def test_repr_and_str(dx):
 
 # Waiting for an object to close
 
-class _FakeTime(object):
-    def __init__(self):
-        self.sleeps = []
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-
-
-def test_wait_on_close_polls_until_closed(dx, monkeypatch):
-    fake = _FakeTime()
-    monkeypatch.setattr(dxpy.bindings, "time", fake)
+def test_wait_on_close_polls_until_closed(dx, sleeps):
     for state in ("closing", "closing", "closing", "closed"):
         dx.server.push(reply(json={"id": FID, "state": state}))
     DXFile(FID, PID).wait_on_close()
-    assert fake.sleeps == [1, 2, 4]
+    # dxpy.retry's back-off: 1 s, then doubling with jitter (1-2, 2-4)
+    assert len(sleeps) == 3 and sleeps[0] == 1 and 1 <= sleeps[1] <= 2 and 2 <= sleeps[2] <= 4, sleeps
     assert dx.server.requests[-1].json() == {"fields": {"state": True}, "project": PID}
 
 
-def test_wait_on_close_timeout_and_bad_state(dx, monkeypatch):
-    monkeypatch.setattr(dxpy.bindings, "time", _FakeTime())
+def test_wait_on_close_timeout_and_bad_state(dx):
     dx.server.default = reply(json={"id": FID, "state": "closing"})
     with pytest.raises(DXError, match="timeout"):
         DXFile(FID, PID).wait_on_close(timeout=5)
@@ -272,9 +262,7 @@ def test_file_life_cycle(dx_emulator):
     assert handler.describe(fields={"name", "types"}) == {"id": handler.get_id(), "name": "g.txt", "types": ["T"]}
 
 
-def test_file_closing_state_is_waited_out(dx_emulator, monkeypatch):
-    fake = _FakeTime()
-    monkeypatch.setattr(dxpy.bindings, "time", fake)
+def test_file_closing_state_is_waited_out(dx_emulator, sleeps):
     dx_emulator.platform.close_delay = 3600
     handler = DXFile()
     handler.new()
@@ -283,7 +271,7 @@ def test_file_closing_state_is_waited_out(dx_emulator, monkeypatch):
     assert handler._get_state() == "closing"
     with pytest.raises(DXError, match="timeout"):
         handler.wait_on_close(timeout=2)
-    assert fake.sleeps == [1, 2]
+    assert sleeps and sleeps[0] == 1 and sum(sleeps) <= 2, sleeps  # no wait past the timeout
 
 
 def test_parts_uploaded(dx_emulator):
