@@ -32,7 +32,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-from bench_import import REF_VERSION, THIS_VENV, clean_env, venv_python  # noqa: E402
+from bench_import import REF_VERSION, THIS_VENV, clean_env, compile_this_package, venv_python  # noqa: E402
 from bench_transfer import MIB, file_md5, make_source, parse_size, start_emulator  # noqa: E402
 
 OBJECTS = 1000
@@ -79,13 +79,6 @@ def reference_python():
     venv = os.environ.get("DXPY_REF_VENV") or os.path.join(
         os.path.expanduser("~"), ".cache", "dxpy-reference", REF_VERSION)
     return venv_python(venv, "dxpy==" + REF_VERSION)
-
-
-def compile_this_package(python, env, pycache):
-    """Byte-compile this package into *pycache* (its runs read it from there), as pip does for
-    an installed package: the reference's .pyc files sit beside its sources already."""
-    env["PYTHONPYCACHEPREFIX"] = pycache
-    run_python(python, ["-m", "compileall", "-q", os.path.join(REPO, "dxpy")], env, REPO)
 
 
 def run_python(python, code_args, env, cwd):
