@@ -52,10 +52,15 @@ class Emulator(object):
     :param max_parallel_jobs: how many job processes may run at once.
     :param job_timeout: seconds after which any job fails with ``JobTimeoutExceeded`` (None: only
         the applet's ``runSpec.timeoutPolicy`` limits it).
+    :param link: a modelled network between server and clients, e.g.
+        ``"rtt=40ms,per-connection=25MiB/s"`` (or a ``dxpy.emulator.link.Link``): every answer
+        waits the round trip and each connection is paced (see :mod:`dxpy.emulator.link`).
     """
 
     def __init__(self, host="127.0.0.1", port=0, token=None, data_dir=None, platform=None, verbose=False,
-                 run_jobs=None, max_parallel_jobs=4, job_timeout=None):
+                 run_jobs=None, max_parallel_jobs=4, job_timeout=None, link=None):
+        from .link import parse_link
+        self.link = parse_link(link) if link is not None else None
         if platform is None:
             from .model import Platform  # the model is only loaded when an emulator is made
             platform = Platform(data_dir=data_dir)
@@ -115,7 +120,8 @@ class Emulator(object):
         if self._server is not None:
             raise RuntimeError("the emulator is already running")
         from .server import EmulatorServer
-        self._server = EmulatorServer((self.host, self.port), self.platform, self.faults, verbose=self.verbose)
+        self._server = EmulatorServer((self.host, self.port), self.platform, self.faults, verbose=self.verbose,
+                                     link=self.link)
         self.port = self._server.server_address[1]
         # serve_forever notices a shutdown request only between polls: poll often, stop fast.
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},

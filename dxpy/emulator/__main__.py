@@ -7,7 +7,8 @@ waiting for the command to end::
     python -m dxpy.emulator > emulator.env &
     until [ -s emulator.env ]; do sleep 0.1; done; . ./emulator.env
 
-Jobs run in local subprocesses (``--no-run-jobs`` keeps them idle).
+Jobs run in local subprocesses (``--no-run-jobs`` keeps them idle). ``--link
+rtt=40ms,per-connection=25MiB/s`` models a network between the emulator and its clients.
 """
 import argparse
 import shlex
@@ -53,7 +54,17 @@ def build_parser():
                         help="how many job processes may run at once (default: %(default)s)")
     parser.add_argument("--job-timeout", type=_positive(float), default=None,
                         help="seconds after which any job fails with JobTimeoutExceeded (default: none)")
+    parser.add_argument("--link", type=_link, default=None, metavar="rtt=40ms,per-connection=25MiB/s",
+                        help="model a network: delay every answer by the round trip and pace each connection")
     return parser
+
+
+def _link(text):
+    from .link import parse_link
+    try:
+        return parse_link(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e))
 
 
 def main(argv=None):
@@ -68,7 +79,7 @@ def main(argv=None):
     signal.signal(signal.SIGTERM, stop)
     emulator = Emulator(host=args.host, port=args.port, token=args.token, data_dir=args.data_dir,
                         verbose=args.verbose, run_jobs=args.run_jobs, max_parallel_jobs=args.max_parallel_jobs,
-                        job_timeout=args.job_timeout).start()
+                        job_timeout=args.job_timeout, link=args.link).start()
     try:
         sys.stdout.write(export_line(emulator.environment()) + "\n")
         sys.stdout.flush()

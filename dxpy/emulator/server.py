@@ -83,8 +83,9 @@ class EmulatorServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
 
-    def __init__(self, address, platform, faults=None, verbose=False):
+    def __init__(self, address, platform, faults=None, verbose=False, link=None):
         self.platform = platform
+        self.link = link  # a dxpy.emulator.link.Link: every connection delayed and paced
         self.faults = faults if faults is not None else FaultRules()
         self.verbose = verbose
         self._request_ids = itertools.count(1)
@@ -130,6 +131,11 @@ class RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive
     server_version = "dxpy-emulator"
     sys_version = ""
+
+    def setup(self):
+        BaseHTTPRequestHandler.setup(self)
+        if self.server.link is not None:
+            self.rfile, self.wfile = self.server.link.wrap(self.rfile, self.wfile)
 
     # -- entry points ----------------------------------------------------------------
 
