@@ -64,7 +64,9 @@ def _get_session(ssl_context=None):
 
 
 def _new_session(ssl_context):
+    import datetime
     import requests
+    import urllib3
     from requests.adapters import HTTPAdapter
 
     class _Adapter(HTTPAdapter):
@@ -80,7 +82,7 @@ def _new_session(ssl_context):
         def build_response(self, req, resp):
             if "set-cookie" in resp.headers:  # cookies: requests' full treatment
                 return super(_Adapter, self).build_response(req, resp)
-            response = requests.models.Response()
+            response = _Response()
             response.status_code = getattr(resp, "status", None)
             headers = getattr(resp, "headers", {})
             # urllib3's merged view: the same values as the mapping, without a lookup per name
@@ -103,24 +105,49 @@ def _new_session(ssl_context):
         def get_connection_with_tls_context(self, request, verify, proxies=None, cert=None):
             if proxies or not hasattr(self, "build_connection_pool_key_attributes"):
                 return super(_Adapter, self).get_connection_with_tls_context(request, verify, proxies, cert)
-            host_params, pool_kwargs = self._pool_key(request, verify, cert)
-            return self.poolmanager.connection_from_host(pool_kwargs=pool_kwargs, **host_params)
+            pool_key, context = self._pool_key(request, verify, cert)
+            # A fresh copy: urllib3 keeps the context of a pool it makes.
+            return self.poolmanager.connection_from_pool_key(pool_key, request_context=dict(context))
 
         def _pool_key(self, request, verify, cert):
-            """build_connection_pool_key_attributes(), kept per scheme://host:port and TLS
-            settings (the URL is a prepared one: normalised, with a path)."""
+            """urllib3's pool key and request context of what build_connection_pool_key_attributes()
+            gives, kept per scheme://host:port and TLS settings (the URL is a prepared one:
+            normalised, with a path): the pool manager need not normalise them on every call."""
             key = ("/".join(request.url.split("/", 3)[:3]), verify,
                    tuple(cert) if isinstance(cert, list) else cert)
-            attributes = self._pool_keys.get(key)
-            if attributes is None:
+            found = self._pool_keys.get(key)
+            if found is None:
                 try:
-                    attributes = self.build_connection_pool_key_attributes(request, verify, cert)
+                    host_params, pool_kwargs = self.build_connection_pool_key_attributes(request, verify, cert)
                 except ValueError as e:
                     raise requests.exceptions.InvalidURL(e, request=request)
+                manager = self.poolmanager
+                context = manager._merge_pool_kwargs(pool_kwargs)
+                context.update(scheme=host_params["scheme"], host=host_params["host"],
+                               port=host_params["port"] or urllib3.connectionpool.port_by_scheme.get(
+                                   host_params["scheme"], 80))
+                found = (manager.key_fn_by_scheme[context["scheme"]](dict(context)), context)
                 if len(self._pool_keys) >= 256:
                     self._pool_keys.clear()
-                self._pool_keys[key] = attributes
-            return attributes
+                self._pool_keys[key] = found
+            return found
+
+    class _Response(requests.models.Response):
+        """requests' Response, with the cookie jar made only when asked for: most answers
+        carry no cookie, and making an empty jar is a tenth of a small call's cost."""
+
+        def __init__(self):  # what Response.__init__ sets, but the jar
+            self._content, self._content_consumed, self._next = False, False, None
+            self.status_code = self.raw = self.url = self.encoding = self.reason = self.request = None
+            self.headers = requests.structures.CaseInsensitiveDict()
+            self.history = []
+            self.elapsed = datetime.timedelta(0)
+
+        def __getattr__(self, name):
+            if name != "cookies":
+                raise AttributeError(name)
+            self.cookies = requests.cookies.cookiejar_from_dict({})
+            return self.cookies
 
     session = requests.Session()
     # Proxies and certificates are resolved here per request; letting requests re-read
@@ -373,7 +400,11 @@ def _prepared(session, method, url, headers, body):
         request.headers = _case_insensitive(merged.items())
     else:  # let requests check them and raise InvalidHeader where it would
         request.prepare_headers(merged)
-    request.prepare_body(body, None)
+    if type(body) is bytes and body:  # what prepare_body does with them, in short
+        request.body = body
+        request.headers["Content-Length"] = str(len(body))
+    else:
+        request.prepare_body(body, None)
     return request
 
 

@@ -211,13 +211,15 @@ def test_ensure_local_dir(tmp_path):
         ensure_local_dir(str(tmp_path / "f"))
 
 
-def test_size_larger_than_the_file_fails_after_three_attempts(dx_emulator, database, tmp_path, caplog):
+def test_size_larger_than_the_file_fails_after_three_attempts(dx_emulator, database, tmp_path, caplog, sleeps):
     counter = _count_downloads(dx_emulator)
     with caplog.at_level(logging.WARNING, logger="dxpy"):
         with pytest.raises(DXPartLengthMismatchError, match="top.txt"):
             download_dxdatabasefile(database, str(tmp_path), "top.txt", {"size": 100}, chunksize=1000)
     assert counter.hits == 3
     assert sum("retrying" in r.getMessage() for r in caplog.records) == 2
+    # the attempts back off through dxpy.retry and the one sleep seam
+    assert len(sleeps) == 2 and 0 < sleeps[0] <= sleeps[1]
     assert _read(str(tmp_path / "top.txt")) == b""  # nothing half-written is left
 
 

@@ -91,3 +91,15 @@ def test_a_part_upload_and_its_upload_url_calls_share_one_retry_budget(dx, serve
     with pytest.raises(dxpy.exceptions.InternalError):
         dxpy.DXFile(FILE_ID).upload_part(b"part", 1, max_retries=2)
     assert len(server.requests) == 2 + 3
+
+
+JOB_ID = "job-" + "c" * 24
+
+
+def test_waiting_on_a_job_polls_at_its_interval_through_the_sleep_seam(dx, server, sleeps):
+    server.push(*[reply(json={"id": JOB_ID, "state": state}) for state in ("idle", "runnable", "running", "done")])
+
+    dxpy.DXJob(JOB_ID).wait_on_done(interval=7)
+
+    assert len(server.requests) == 4
+    assert sleeps == [7, 7, 7]

@@ -9,6 +9,7 @@ import logging
 import os
 
 import dxpy
+from dxpy import http, retry
 from . import _transfer
 from .dxdatabase import DXDatabase
 from .dxfile import DEFAULT_BUFFER_SIZE, FILE_REQUEST_TIMEOUT
@@ -119,7 +120,7 @@ def _download_dxdatabasefile(dxid, filename, src_filename, file_status, part_ret
                              project=None, describe_output=None, **kwargs):
     """One attempt at the download. True when done; False when it failed in a way worth
     another attempt (the local file is then put back as it was); raises otherwise.
-    *part_retry_counter* maps part "1" (a database file is one part) to attempts left."""
+    *part_retry_counter* keeps part "1"'s (a database file is one part) dxpy.retry state."""
     _check_arguments(filename, file_status, chunksize, describe_output)
     relative = _relative_source(src_filename)
     size = _file_size(file_status)
@@ -144,12 +145,14 @@ def _download_dxdatabasefile(dxid, filename, src_filename, file_status, part_ret
                           fh, dest_path, show_progress, kwargs)
         except DXFileError as error:
             fh.truncate(start_size)
-            left = part_retry_counter.get("1", DOWNLOAD_ATTEMPTS) - 1
-            part_retry_counter["1"] = left
-            if left <= 0:
+            state = part_retry_counter.get("1") or retry.RetryPolicy(max_retries=DOWNLOAD_ATTEMPTS - 1).start(True)
+            state = part_retry_counter["1"] = state.increment(retry.ANSWER_LOST)
+            if state.delay is None:
                 raise
-            logger.warning("Download of %s from %s failed (%s); retrying (%d attempts left)",
-                           src_filename, database.get_id(), error, left)
+            logger.warning("Download of %s from %s failed (%s); retrying in %s seconds (%d attempts left)",
+                           src_filename, database.get_id(), error, state.delay,
+                           DOWNLOAD_ATTEMPTS - state.failures)
+            http._sleep(state.delay)
             return False
     return True
 

@@ -5,7 +5,6 @@ or, inside a running job, from :func:`new_dxjob`, which queues another entry poi
 same executable as a subjob.
 """
 import os
-import time
 
 import dxpy
 from . import DXDataObject, DXObject, verify_string_dxid
@@ -142,6 +141,7 @@ class _Execution(DXObject):
         for label, value in (("interval", interval), ("timeout", timeout)):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise DXError("wait_on_done: %s must be a non-negative number of seconds, not %r" % (label, value))
+        from dxpy import http
         kind = self._class.capitalize()
         elapsed = 0
         while True:
@@ -154,7 +154,7 @@ class _Execution(DXObject):
                 raise DXJobFailureError("%s was terminated." % kind)
             if elapsed >= timeout:
                 raise DXJobFailureError("Reached timeout while waiting for the %s to finish" % self._class)
-            time.sleep(interval)
+            http._sleep(interval)
             elapsed += interval
 
     def _failure_message(self, desc):
