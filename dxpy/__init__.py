@@ -243,6 +243,9 @@ def _raise_dxerror(message):
 _LAZY_NAMES = {
     "DXHTTPRequest": "http",
     "configure_urllib3": "http",
+    "_is_retryable_exception": "http",
+    "_get_retry_response": "http",
+    "_set_retry_response": "http",
     "AppError": "exceptions",
     "AppInsufficientResourceError": "exceptions",
     "AppInternalError": "exceptions",

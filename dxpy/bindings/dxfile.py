@@ -45,6 +45,22 @@ def _api_kwargs(kwargs):
     return {k: v for k, v in kwargs.items() if k not in _TRANSFER_ONLY}
 
 
+# dxpy's names for the part-size rules, which tools built on dxpy call.
+_readable_part_size = _transfer.readable_size
+
+
+def _get_write_buf_size(buffer_size_hint, file_upload_params, expected_file_size, file_is_mmapd=False):
+    """The part size of an upload (see ``_transfer.part_size``)."""
+    return _transfer.part_size(buffer_size_hint, file_upload_params, expected_file_size, file_is_mmapd)
+
+
+def _read_url_range(url, headers, start, end, timeout):
+    """Bytes *start* to *end* (inclusive) of the preauthenticated *url*."""
+    ranged = dict(headers, Range="bytes=%d-%d" % (start, end))
+    return dxpy.DXHTTPRequest(url, None, method="GET", headers=ranged, auth=None, jsonify_data=False,
+                              prepend_srv=False, always_retry=True, timeout=timeout, decode_response_body=False)
+
+
 def _validate_headers(headers):
     for key, value in headers.items():
         if not isinstance(key, basestring):
@@ -455,6 +471,21 @@ class DXFile(DXDataObject):
                 raise DXIncompleteReadsError("Asked %s for bytes %d-%d, got %d bytes %d times"
                                              % (self._dxid, start, stop - 1, len(data), short_reads.failures))
             dxpy.http._sleep(short_reads.delay)
+
+    def _generate_read_requests(self, start_pos=0, end_pos=None, project=None, limit_chunk_size=None, **kwargs):
+        """The ranged reads of bytes [start_pos, end_pos) as dxpy lists them: ``(function,
+        [url, headers, first, last, timeout], {})`` per range, ranges growing up to
+        *limit_chunk_size* (default: the read buffer size); call ``function(*args)`` for the bytes."""
+        limit_chunk_size = limit_chunk_size or self._read_bufsize
+        if self._file_length is None:
+            self._file_length = int(self._lean_describe(("size",), **kwargs)["size"])
+        end_pos = self._file_length if end_pos is None else end_pos
+        if end_pos > self._file_length:
+            raise DXFileError("Invalid end_pos")
+        for start, stop in _transfer.ranges(start_pos, end_pos, min(FIRST_READ_SIZE, limit_chunk_size),
+                                            limit_chunk_size):
+            url, headers = self.get_download_url(project=project, **kwargs)
+            yield _read_url_range, [url, headers, start, stop - 1, FILE_REQUEST_TIMEOUT], {}
 
     # -- reading -------------------------------------------------------------------------
 
