@@ -20,6 +20,7 @@ setup(
     long_description_content_type="text/markdown",
     license="Apache-2.0",
     packages=find_packages(include=["dxpy", "dxpy.*"]),
+    package_data={"dxpy": ["api_routes.json"]},
     python_requires=">=3.8",
     install_requires=["requests>=2.25"],
     extras_require={

@@ -3,7 +3,8 @@
 A container keeps a ``permissions`` map from user IDs, org IDs and ``PUBLIC`` to a level.
 A user's level in it is the greatest of: their own entry; for each org entry, the lesser of
 the org's level and the user's ``projectAccess`` in that org; VIEW when the container is
-public. Each route needs a least level in the container it acts on (see ``required_level``).
+public. Each route needs a least level in the container it acts on: ``level`` and ``intoLevel`` in
+the route table (see ``required_level``).
 """
 from ..errors import InvalidState, PermissionDenied, ResourceNotFound
 from .ids import now_ms
@@ -13,30 +14,12 @@ LEVELS = ("NONE", "VIEW", "UPLOAD", "CONTRIBUTE", "ADMINISTER")
 PROJECT_LEVELS = LEVELS[1:]
 PUBLIC = "PUBLIC"
 
-# The level a method needs in the container named by the route (``/project-xxxx/<method>``).
-_CONTAINER_METHOD_LEVELS = {
-    "newFolder": "UPLOAD",
-    "move": "CONTRIBUTE", "renameFolder": "CONTRIBUTE", "removeFolder": "CONTRIBUTE",
-    "removeObjects": "CONTRIBUTE", "addTags": "CONTRIBUTE", "removeTags": "CONTRIBUTE",
-    "setProperties": "CONTRIBUTE", "update": "CONTRIBUTE",
-    "destroy": "ADMINISTER", "invite": "ADMINISTER",
-}
-# The level a method needs in the container of the data object it acts on. Metadata of a
-# closed object needs CONTRIBUTE (UPLOAD covers only open objects).
-_OBJECT_METHOD_LEVELS = {
-    "upload": "UPLOAD", "close": "UPLOAD", "setDetails": "UPLOAD", "addTypes": "UPLOAD",
-    "removeTypes": "UPLOAD", "rename": "UPLOAD", "addTags": "UPLOAD", "removeTags": "UPLOAD",
-    "setProperties": "UPLOAD", "setVisibility": "UPLOAD",
-}
-# Methods that put things into a container named in their input (``/record/new``, clone's
-# destination): they need UPLOAD there.
-_WRITING_INTO_OTHER = ("new", "clone")
-
 
 class Request(object):
-    """One API call: the caller, the ID in the route (or None), the method and the parsed input."""
+    """One API call: the caller, the ID in the route (or None), the parsed input and the route's
+    entry in the route table (``routes.Route``)."""
 
-    def __init__(self, platform, user, resource_id, payload, base_url="", method=None):
+    def __init__(self, platform, user, resource_id, payload, base_url, route):
         self.platform = platform
         self.store = platform.store
         self.state = platform.store.state
@@ -44,7 +27,7 @@ class Request(object):
         self.id = resource_id
         self.payload = payload
         self.base_url = base_url
-        self.method = method
+        self.route = route
 
 
 def not_found(entity_id):
@@ -111,12 +94,8 @@ def level_of(state, c, user, public=True):
 
 
 def required_level(req, cid):
-    """The level the current method needs in container *cid* by default."""
-    if cid == req.id:
-        return _CONTAINER_METHOD_LEVELS.get(req.method, "VIEW")
-    if req.method in _WRITING_INTO_OTHER:
-        return "UPLOAD"
-    return "VIEW"
+    """The level the current route needs in container *cid* by default."""
+    return req.route.level if cid == req.id else req.route.into_level
 
 
 def denied(level, cid):
@@ -133,7 +112,7 @@ def container(req, cid=None, level=None):
     level = required_level(req, cid) if level is None else level
     if not at_least(level_of(req.state, found, req.user), level):
         raise denied(level, cid)
-    if req.method == "clone" and cid == req.id and found.get("restricted"):
+    if req.route.path.endswith("/clone") and cid == req.id and found.get("restricted"):
         raise PermissionDenied("%s is restricted: its data cannot be cloned out of it" % cid)
     return found
 
@@ -165,8 +144,9 @@ def object_key(state, obj):
 
 
 def object_level(req, obj):
-    """The level the current method needs in the container of data object *obj*."""
-    needed = _OBJECT_METHOD_LEVELS.get(req.method, "VIEW")
+    """The level the current route needs in the container of data object *obj*. Metadata of a
+    closed object needs CONTRIBUTE where the route asks for UPLOAD (UPLOAD covers only open objects)."""
+    needed = req.route.level
     if needed == "UPLOAD" and obj.get("state") != "open" and req.id == obj["id"]:
         return "CONTRIBUTE"
     return needed

@@ -539,39 +539,39 @@ def resolve_app(req, executable):
 RESOLVERS["app"] = resolve_app
 
 
-def _routes(kind):
-    klass = kind.klass
-    routes = {
-        (klass, "describe"): _describer(kind),
-        (klass, "publish"): _version_editor(kind, "publish", _publish),
-        (klass, "delete"): _version_editor(kind, "delete", _delete),
-        (klass, "addTags"): _version_editor(kind, "add_tags", _add_tags),
-        (klass, "removeTags"): _version_editor(kind, "remove_tags", _remove_tags),
-        (klass, "addCategories"): _version_editor(kind, "add_categories", _categories_change(True)),
-        (klass, "removeCategories"): _version_editor(kind, "remove_categories", _categories_change(False)),
-        (klass, "listCategories"): _lister(kind, "categories"),
-        (klass, "listDevelopers"): _lister(kind, "developers"),
-        (klass, "listAuthorizedUsers"): _lister(kind, "authorizedUsers"),
-    }
-    for field in ("developers", "authorizedUsers"):
-        suffix = field[0].upper() + field[1:]
-        routes[(klass, "add" + suffix)] = _version_editor(kind, "add_" + field, _principals_change(field, True))
-        routes[(klass, "remove" + suffix)] = _version_editor(kind, "remove_" + field,
-                                                             _principals_change(field, False))
-    return routes
+def _principals_editor(kind, field, adding):
+    name = ("add_" if adding else "remove_") + ("developers" if field == "developers" else "authorized_users")
+    return _version_editor(kind, name, _principals_change(field, adding))
 
 
-APP_ROUTES = {
-    ("app", "new"): app_new,
-    ("app", "get"): app_get,
-    ("app", "update"): app_update,
-    ("app", "install"): _installer(APP, True),
-    ("app", "uninstall"): _installer(APP, False),
-    ("globalworkflow", "new"): global_workflow_new,
-    ("globalworkflow", "update"): global_workflow_update,
-    ("system", "findApps"): find_apps,
-    ("system", "findGlobalWorkflows"): find_global_workflows,
-    ("org", "findApps"): org_find_apps,
-}
-APP_ROUTES.update(_routes(APP))
-APP_ROUTES.update(_routes(GLOBAL_WORKFLOW))
+# Route handlers, alike for apps and global workflows (bound to routes by the route table)
+app_describe = _describer(APP)
+app_publish = _version_editor(APP, "publish", _publish)
+app_delete = _version_editor(APP, "delete", _delete)
+app_add_tags = _version_editor(APP, "add_tags", _add_tags)
+app_remove_tags = _version_editor(APP, "remove_tags", _remove_tags)
+app_add_categories = _version_editor(APP, "add_categories", _categories_change(True))
+app_remove_categories = _version_editor(APP, "remove_categories", _categories_change(False))
+app_add_developers = _principals_editor(APP, "developers", True)
+app_remove_developers = _principals_editor(APP, "developers", False)
+app_add_authorized_users = _principals_editor(APP, "authorizedUsers", True)
+app_remove_authorized_users = _principals_editor(APP, "authorizedUsers", False)
+app_list_categories = _lister(APP, "categories")
+app_list_developers = _lister(APP, "developers")
+app_list_authorized_users = _lister(APP, "authorizedUsers")
+app_install = _installer(APP, True)
+app_uninstall = _installer(APP, False)
+globalworkflow_describe = _describer(GLOBAL_WORKFLOW)
+globalworkflow_publish = _version_editor(GLOBAL_WORKFLOW, "publish", _publish)
+globalworkflow_delete = _version_editor(GLOBAL_WORKFLOW, "delete", _delete)
+globalworkflow_add_tags = _version_editor(GLOBAL_WORKFLOW, "add_tags", _add_tags)
+globalworkflow_remove_tags = _version_editor(GLOBAL_WORKFLOW, "remove_tags", _remove_tags)
+globalworkflow_add_categories = _version_editor(GLOBAL_WORKFLOW, "add_categories", _categories_change(True))
+globalworkflow_remove_categories = _version_editor(GLOBAL_WORKFLOW, "remove_categories", _categories_change(False))
+globalworkflow_add_developers = _principals_editor(GLOBAL_WORKFLOW, "developers", True)
+globalworkflow_remove_developers = _principals_editor(GLOBAL_WORKFLOW, "developers", False)
+globalworkflow_add_authorized_users = _principals_editor(GLOBAL_WORKFLOW, "authorizedUsers", True)
+globalworkflow_remove_authorized_users = _principals_editor(GLOBAL_WORKFLOW, "authorizedUsers", False)
+globalworkflow_list_categories = _lister(GLOBAL_WORKFLOW, "categories")
+globalworkflow_list_developers = _lister(GLOBAL_WORKFLOW, "developers")
+globalworkflow_list_authorized_users = _lister(GLOBAL_WORKFLOW, "authorizedUsers")

@@ -65,7 +65,3 @@ def destroy_auth_token(req):
     raise ResourceNotFound("No token of %s has the signature %s" % (req.user, signature))
 
 
-AUTH_ROUTES = {
-    ("system", "newAuthToken"): new_auth_token,
-    ("system", "destroyAuthToken"): destroy_auth_token,
-}

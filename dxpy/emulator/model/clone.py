@@ -74,7 +74,3 @@ def _place_copies(req, dest, plan):
     return exists
 
 
-CLONE_ROUTES = {
-    ("project", "clone"): container_clone,
-    ("container", "clone"): container_clone,
-}

@@ -333,18 +333,6 @@ def container_remove_objects(req):
     return touch(c)
 
 
-FOLDER_ROUTES = {
-    "describe": container_describe,
-    "newFolder": container_new_folder,
-    "listFolder": container_list_folder,
-    "removeFolder": container_remove_folder,
-    "renameFolder": container_rename_folder,
-    "move": container_move,
-    "removeObjects": container_remove_objects,
-    "addTags": container_add_tags,
-    "removeTags": container_remove_tags,
-    "setProperties": container_set_properties,
-}
 # Members
 
 def _member_id(req, member, field):
@@ -451,11 +439,3 @@ def object_list_projects(req):
     return found
 
 
-PROJECT_ROUTES = {
-    ("project", "new"): project_new,
-    ("project", "update"): project_update,
-    ("project", "destroy"): project_destroy,
-    ("project", "invite"): project_invite,
-    ("project", "decreasePermissions"): project_decrease_permissions,
-    ("project", "leave"): project_leave,
-}

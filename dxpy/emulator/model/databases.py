@@ -12,7 +12,6 @@ from . import paths
 from .access import container, data_object
 from .files import URL_LIFETIME_MS
 from .ids import new_id, now_ms
-from .objects import COMMON_ROUTES
 from .validate import get
 
 
@@ -83,8 +82,3 @@ def database_list_folder(req):
     if prefix and not entries:
         raise InvalidInput("The folder %s could not be found in %s" % (folder, db["id"]))
     return {"results": [entries[key] for key in sorted(entries)]}
-
-
-DATABASE_ROUTES = dict((("database", method), fn) for method, fn in COMMON_ROUTES.items())
-DATABASE_ROUTES[("database", "downloadFile")] = database_download_file
-DATABASE_ROUTES[("database", "listFolder")] = database_list_folder

@@ -8,9 +8,8 @@ import re
 
 from ..errors import InvalidInput, InvalidState, PlatformError, ResourceNotFound
 from .access import container, data_object, not_found, object_copies, require_open, touch
-from .containers import object_list_projects
 from .ids import id_class, new_id
-from .objects import COMMON_ROUTES, collect, create_object
+from .objects import collect, create_object
 from .validate import REQUIRED, get, strings
 
 FIELD_NAME = re.compile(r"^[a-zA-Z_][0-9a-zA-Z_]*$")
@@ -581,22 +580,3 @@ def workflow_overwrite(req):
 def typed_object(req, klass):
     """The route's data object, which must be of *klass* (for the run routes)."""
     return _typed(req, klass)
-
-
-_APPLET_METHODS = ("describe", "rename", "addTags", "removeTags", "setProperties", "getDetails", "listProjects")
-EXECUTABLE_ROUTES = {
-    ("applet", "new"): applet_new,
-    ("applet", "get"): applet_get,
-    ("workflow", "new"): workflow_new,
-    ("workflow", "addStage"): workflow_add_stage,
-    ("workflow", "removeStage"): workflow_remove_stage,
-    ("workflow", "moveStage"): workflow_move_stage,
-    ("workflow", "update"): workflow_update,
-    ("workflow", "isStageCompatible"): workflow_is_stage_compatible,
-    ("workflow", "updateStageExecutable"): workflow_update_stage_executable,
-    ("workflow", "overwrite"): workflow_overwrite,
-}
-EXECUTABLE_ROUTES.update((("applet", method), COMMON_ROUTES[method]) for method in _APPLET_METHODS)
-EXECUTABLE_ROUTES.update((("workflow", method), fn) for method, fn in COMMON_ROUTES.items())
-for _klass in ("applet", "workflow"):
-    EXECUTABLE_ROUTES[(_klass, "listProjects")] = object_list_projects

@@ -235,8 +235,3 @@ def settle_all(state):
 
 CLOSERS["file"] = _close_file
 
-FILE_ROUTES = {
-    ("file", "new"): file_new,
-    ("file", "upload"): file_upload,
-    ("file", "download"): file_download,
-}

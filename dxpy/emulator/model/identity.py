@@ -66,4 +66,3 @@ def job_get_identity_token(req):
     return {"Token": signed + "." + _b64(signature)}
 
 
-IDENTITY_ROUTES = {("job", "getIdentityToken"): job_get_identity_token}

@@ -258,24 +258,6 @@ def _terminator(klass):
 
 # Launching
 
-def _once(req, route, make):
-    """Run *make* unless the input's ``nonce`` was used before; then repeat that answer."""
-    nonce = get(req.payload, "nonce", str, None)
-    if nonce is None:
-        return make()
-    if not 1 <= len(nonce) <= 128:
-        raise InvalidInput('Expected key "nonce" of input to have 1 to 128 characters')
-    key = "%s /%s/run %s" % (req.user, route, nonce)
-    seen = req.state["nonces"].get(key)
-    if seen is not None:
-        if seen["input"] != req.payload:
-            raise InvalidInput("The nonce was already used with a different input")
-        return copy.deepcopy(seen["output"])
-    result = make()
-    req.state["nonces"][key] = {"input": copy.deepcopy(req.payload), "output": copy.deepcopy(result)}
-    return result
-
-
 def _depends_on(req, payload):
     ids = strings(payload, "dependsOn", [])
     for dependency in ids:
@@ -419,12 +401,12 @@ def _launch_job(req, executable):
 
 def applet_run(req):
     applet = typed_object(req, "applet")
-    return _once(req, applet["id"], lambda: _launch_job(req, applet))
+    return _launch_job(req, applet)
 
 
 def app_run(req):
     app = resolve_app(req, req.id)
-    return _once(req, app["id"], lambda: _launch_job(req, app))
+    return _launch_job(req, app)
 
 
 # Workflows
@@ -551,7 +533,7 @@ def _executable_name(req, executable_id, wf):
 
 def workflow_run(req):
     wf = typed_object(req, "workflow")
-    return _once(req, wf["id"], lambda: _launch_analysis(req, wf, wf["id"]))
+    return _launch_analysis(req, wf, wf["id"])
 
 
 def global_workflow_run(req):
@@ -560,7 +542,7 @@ def global_workflow_run(req):
         raise InvalidState("%s has been deleted" % record["id"])
     workflow_id = record["regionalOptions"][REGION]["workflow"]
     wf = req.state["objects"][workflow_id]
-    return _once(req, record["id"], lambda: _launch_analysis(req, wf, record["id"]))
+    return _launch_analysis(req, wf, record["id"])
 
 
 # Subjobs and logs
@@ -626,23 +608,14 @@ def job_get_log(req):
     return {"id": job["id"], "state": job["state"], "messages": messages}
 
 
-JOB_ROUTES = {
-    ("job", "new"): job_new,
-    ("job", "getLog"): job_get_log,
-    ("system", "findJobs"): find_jobs,
-    ("system", "findExecutions"): find_executions,
-    ("system", "findAnalyses"): find_analyses,
-    ("job", "update"): job_update,
-    ("applet", "run"): applet_run,
-    ("app", "run"): app_run,
-    ("workflow", "run"): workflow_run,
-    ("globalworkflow", "run"): global_workflow_run,
-}
-for _klass in EXECUTION_CLASSES:
-    JOB_ROUTES.update({
-        (_klass, "describe"): _describer(_klass),
-        (_klass, "addTags"): _tagger(_klass, True),
-        (_klass, "removeTags"): _tagger(_klass, False),
-        (_klass, "setProperties"): _property_setter(_klass),
-        (_klass, "terminate"): _terminator(_klass),
-    })
+# Route handlers, alike for jobs and analyses (bound to routes by the route table)
+job_describe = _describer("job")
+job_add_tags = _tagger("job", True)
+job_remove_tags = _tagger("job", False)
+job_set_properties = _property_setter("job")
+job_terminate = _terminator("job")
+analysis_describe = _describer("analysis")
+analysis_add_tags = _tagger("analysis", True)
+analysis_remove_tags = _tagger("analysis", False)
+analysis_set_properties = _property_setter("analysis")
+analysis_terminate = _terminator("analysis")

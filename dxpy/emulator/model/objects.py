@@ -175,18 +175,9 @@ def object_list_projects(req):
 # class -> function(req, obj) run on close; it returns the new state (None: "closed")
 CLOSERS = {}
 
-COMMON_ROUTES = {
-    "describe": object_describe,
-    "rename": object_rename,
-    "addTags": _list_editor("tags", True),
-    "removeTags": _list_editor("tags", False),
-    "addTypes": _list_editor("types", True),
-    "removeTypes": _list_editor("types", False),
-    "setProperties": object_set_properties,
-    "setDetails": object_set_details,
-    "getDetails": object_get_details,
-    "setVisibility": object_set_visibility,
-    "close": object_close,
-    "listProjects": object_list_projects,
-}
+# Route handlers (bound to routes by the route table)
+add_tags = _list_editor("tags", True)
+remove_tags = _list_editor("tags", False)
+add_types = _list_editor("types", True)
+remove_types = _list_editor("types", False)
 

@@ -274,14 +274,3 @@ def find_orgs(req):
     return {"results": results, "next": following}
 
 
-ORG_ROUTES = {
-    ("org", "new"): org_new,
-    ("org", "describe"): org_describe,
-    ("org", "update"): org_update,
-    ("org", "invite"): org_invite,
-    ("org", "setMemberAccess"): org_set_member_access,
-    ("org", "removeMember"): org_remove_member,
-    ("org", "findMembers"): org_find_members,
-    ("org", "findProjects"): org_find_projects,
-    ("system", "findOrgs"): find_orgs,
-}

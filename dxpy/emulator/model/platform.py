@@ -1,80 +1,21 @@
-"""The platform: route table, dispatch, nonces, locking and persistence."""
+"""The platform: dispatch of calls through the route table, nonces, locking and persistence."""
 import copy
 import secrets
 import threading
 
 from ..errors import InvalidInput, ResourceNotFound
 from .access import Request, not_found, object_copies
-from .apps import APP_ROUTES, NAMED_CLASSES
-from .auth import AUTH_ROUTES, set_password
-from .clone import CLONE_ROUTES
-from .executables import EXECUTABLE_ROUTES
-from .containers import FOLDER_ROUTES, PROJECT_ROUTES, new_container, object_list_projects
-from .files import CLOSE_DELAY, FILE_ROUTES, read_file, settle_all, store_part
+from .auth import set_password
+from .containers import new_container
+from .files import CLOSE_DELAY, read_file, settle_all, store_part
 from .ids import id_class
-from .jobs import JOB_ROUTES
-from .objects import COMMON_ROUTES, DATA_CLASSES, record_new
-from .orgs import ORG_ROUTES
-from .search import SEARCH_ROUTES
+from .routes import RouteTable, load_table
 from .store import Store
 from .tokens import caller_of
-from .users import USER_ROUTES, handle_class, new_user
+from .users import handle_class, new_user
 from .validate import as_object, get
 
-
-def system_whoami(req):
-    return {"id": req.user}
-
-
-def _build_routes():
-    routes = {("system", "whoami"): system_whoami, ("record", "new"): record_new}
-    routes.update(PROJECT_ROUTES)
-    routes.update(SEARCH_ROUTES)
-    routes.update(FILE_ROUTES)
-    routes.update(EXECUTABLE_ROUTES)
-    routes.update(APP_ROUTES)
-    routes.update(JOB_ROUTES)
-    routes.update(CLONE_ROUTES)
-    for klass in ("project", "container"):
-        routes.update(((klass, method), fn) for method, fn in FOLDER_ROUTES.items())
-    for klass in DATA_CLASSES:
-        routes.update(((klass, method), fn) for method, fn in COMMON_ROUTES.items())
-        routes[(klass, "listProjects")] = object_list_projects  # levels from the permission rules
-    routes.update(USER_ROUTES)
-    routes.update(ORG_ROUTES)
-    from .databases import DATABASE_ROUTES
-    routes.update(DATABASE_ROUTES)
-    from .identity import IDENTITY_ROUTES
-    routes.update(IDENTITY_ROUTES)
-    routes.update(AUTH_ROUTES)
-    return routes
-
-
-ROUTES = _build_routes()
-# Methods called on a class rather than on an entity ID (``/record/new``, ``/system/...``).
-CLASS_LEVEL = ("new",)
-# Methods whose whole input is user data (any JSON object or array), not named fields.
-RAW_INPUT = frozenset(["setDetails"])
-READ_ONLY = frozenset(["whoami", "describe", "listFolder", "getDetails", "listProjects", "upload",
-                       "download", "findDataObjects", "findProjects", "resolveDataObjects",
-                       "describeDataObjects", "findJobs", "findExecutions", "findOrgs", "findMembers",
-                       "getUserInfo", "get", "findApps", "findGlobalWorkflows", "findAnalyses",
-                       "listCategories", "listDevelopers", "listAuthorizedUsers", "isStageCompatible",
-                       "getLog"])
-
-
-def parse_route(route):
-    """``/project-xxxx/describe`` -> ("project", "project-xxxx", "describe");
-    ``/record/new`` -> ("record", None, "new"). None when the shape is not an API route."""
-    parts = route.strip("/").split("/") if isinstance(route, str) else []
-    if len(parts) == 3 and parts[0].split("-", 1)[0] in NAMED_CLASSES and all(parts):
-        parts = [parts[0] + "/" + parts[1], parts[2]]  # /app-name/<version or alias>/<method>
-    if len(parts) != 2 or not all(parts):
-        return None
-    resource, method = parts
-    if "-" in resource:
-        return resource.split("-", 1)[0], resource, method
-    return resource, None, method
+ROUTES = RouteTable(load_table())
 
 
 class Platform(object):
@@ -116,49 +57,37 @@ class Platform(object):
     # API calls
 
     def call(self, user_id, route, payload, base_url=""):
-        handler, klass, resource_id, method = self._route(route)
+        found = ROUTES.find(route)
+        if found is None:
+            raise InvalidInput("%s is not implemented by the emulator" % route)
+        facts, klass, resource_id, method = found
         with self._lock:
-            if method not in RAW_INPUT:
+            if not facts.raw_input:
                 payload = as_object(payload)
             if resource_id is not None and id_class(resource_id) is None and handle_class(resource_id) is None \
-                    and klass not in NAMED_CLASSES:
+                    and klass not in ROUTES.named_classes:
                 raise not_found(resource_id)
             settle_all(self.store.state)
-            req = Request(self, user_id, resource_id, payload, base_url, method)
-            nonce_key = self._nonce_key(user_id, klass, method, payload)
+            req = Request(self, user_id, resource_id, payload, base_url, facts)
+            nonce_key = self._nonce_key(user_id, route, payload) if facts.nonce else None
             if nonce_key is not None and nonce_key in self.store.state["nonces"]:
                 return self._replay(nonce_key, payload)
-            result = handler(req)
+            result = facts.handler(req)
             if nonce_key is not None:
                 self.store.state["nonces"][nonce_key] = {"input": copy.deepcopy(payload),
                                                          "output": copy.deepcopy(result)}
-            if method not in READ_ONLY:
+            if not facts.read_only:
                 self.store.save()
             return copy.deepcopy(result)
 
-    def _route(self, route):
-        """(handler, class, ID or None, method) for *route*; InvalidInput when there is none."""
-        parsed = parse_route(route)
-        handler = None
-        if parsed is not None:
-            klass, resource_id, method = parsed
-            class_level = method in CLASS_LEVEL or klass == "system"
-            # /record-xxxx/new and /project/describe name no route even though the pair exists
-            if (resource_id is None) == class_level:
-                handler = ROUTES.get((klass, method))
-        if handler is None:
-            raise InvalidInput("%s is not implemented by the emulator" % route)
-        return (handler,) + parsed
-
-    def _nonce_key(self, user_id, klass, method, payload):
-        if method != "new":
-            return None
+    def _nonce_key(self, user_id, route, payload):
+        """Where the first answer to a call with the input's ``nonce`` is kept (None: no nonce)."""
         nonce = get(payload, "nonce", str, None)
         if nonce is None:
             return None
         if not 1 <= len(nonce) <= 128:
             raise InvalidInput('Expected key "nonce" of input to have 1 to 128 characters')
-        return "%s /%s/%s %s" % (user_id, klass, method, nonce)
+        return "%s /%s %s" % (user_id, route.strip("/"), nonce)
 
     def _replay(self, nonce_key, payload):
         seen = self.store.state["nonces"][nonce_key]

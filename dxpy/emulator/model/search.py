@@ -350,9 +350,3 @@ def _describe_one(req, spec, class_options):
         return {"error": error.to_json()["error"]}
 
 
-SEARCH_ROUTES = {
-    ("system", "findDataObjects"): find_data_objects,
-    ("system", "findProjects"): find_projects,
-    ("system", "resolveDataObjects"): resolve_data_objects,
-    ("system", "describeDataObjects"): describe_data_objects,
-}

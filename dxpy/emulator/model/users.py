@@ -75,7 +75,5 @@ def get_user_info(req):
             "first": user["first"], "last": user["last"]}
 
 
-USER_ROUTES = {
-    ("user", "describe"): user_describe,
-    ("system", "getUserInfo"): get_user_info,
-}
+def system_whoami(req):
+    return {"id": req.user}
