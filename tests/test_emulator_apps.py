@@ -32,7 +32,8 @@ def test_app_new_and_addressing(env):
     assert (desc["class"], desc["name"], desc["version"]) == ("app", "mapper", "1.0.0")
     assert desc["aliases"] == ["1.0.0", "default"]
     assert desc["title"] == "Tool" and desc["summary"] == "maps" and desc["applet"] == aid
-    assert desc["inputSpec"] == IN_SPEC and desc["runSpec"] == RUN_SPEC and desc["createdBy"] == "user-alice"
+    assert desc["inputSpec"] == IN_SPEC and desc["createdBy"] == "user-alice"
+    assert desc["runSpec"] == dict(RUN_SPEC, bundledDependsByRegion={"aws:us-east-1": []})
     assert desc["deleted"] is False and "published" not in desc and desc["isDeveloperFor"] is True
     assert desc["resources"].startswith("container-")
     assert desc["regionalOptions"] == {"aws:us-east-1": {"applet": aid, "resources": desc["resources"]}}
@@ -122,11 +123,14 @@ def test_developers_authorized_users_and_visibility(env):
     fails("PermissionDenied", 401, other, "/%s/describe" % app_id)  # not published yet
     api("/%s/publish" % app_id)
     desc = other("/%s/describe" % app_id)
-    assert desc["isDeveloperFor"] is False and desc["installed"] is False
+    assert desc["isDeveloperFor"] is False and desc["installed"] is False and "authorizedUsers" not in desc
+    assert api("/%s/describe" % app_id)["authorizedUsers"] == ["user-bob"]  # developers see who may run it
     assert api("/%s/listAuthorizedUsers" % app_id) == {"authorizedUsers": ["user-bob"]}
     fails("PermissionDenied", 401, other, "/%s/addCategories" % app_id, {"categories": ["x"]})
     other("/%s/install" % app_id)
     assert other("/%s/describe" % app_id)["installed"] is True
+    assert other("/user-bob/describe", {"fields": {"appsInstalled": True}}) == {
+        "id": "user-bob", "appsInstalled": {"mapper": app_id}}
     assert api("/%s/describe" % app_id)["installs"] == 1
     other("/%s/uninstall" % app_id)
     assert other("/%s/describe" % app_id)["installs"] == 0
@@ -140,7 +144,14 @@ def test_developers_authorized_users_and_visibility(env):
     api("/%s/removeDevelopers" % app_id, {"developers": ["user-alice"]})
     fails("InvalidInput", 422, other, "/%s/removeDevelopers" % app_id, {"developers": ["user-bob"]})
     fails("PermissionDenied", 401, api, "/%s/addTags" % app_id, {"tags": ["x"]})
+    for method, body in [("addDevelopers", {"developers": ["user-ghost"]}),
+                         ("addAuthorizedUsers", {"authorizedUsers": ["user-bob", "org-ghosts"]})]:
+        fails("ResourceNotFound", 404, other, "/%s/%s" % (app_id, method), body)
+    assert other("/%s/listAuthorizedUsers" % app_id) == {"authorizedUsers": []}  # nothing added
+    other("/%s/removeDevelopers" % app_id, {"developers": ["user-ghost", "org-ghosts", "PUBLIC"]})  # not listed
+    assert other("/%s/listDevelopers" % app_id) == {"developers": ["user-bob"]}
     for method, body in [("addDevelopers", {}), ("addDevelopers", {"developers": ["bob"]}),
+                         ("addDevelopers", {"developers": ["PUBLIC"]}),
                          ("addAuthorizedUsers", {"authorizedUsers": "PUBLIC"}), ("addCategories", {}),
                          ("addTags", {"tags": [1]}), ("publish", {"makeDefault": "yes"})]:
         fails("InvalidInput", 422, other, "/%s/%s" % (app_id, method), body)

@@ -8,6 +8,8 @@ RUN_SPEC = {"interpreter": "python3", "code": "print('hi')"}
 IN_SPEC = [{"name": "n", "class": "int"}, {"name": "s", "class": "string", "default": "x"},
            {"name": "f", "class": "file", "optional": True}]
 OUT_SPEC = [{"name": "out", "class": "int"}, {"name": "other", "class": "string"}]
+# The run specification as the platform gives it back: with its bundled dependencies by region.
+STORED_RUN_SPEC = dict(RUN_SPEC, bundledDependsByRegion={"aws:us-east-1": []})
 
 
 @pytest.fixture
@@ -31,11 +33,11 @@ def test_applet_new_describe_and_get(env):
                      access={"network": ["*"], "project": "VIEW"}, details={"a": 1}, ignoreReuse=True)
     desc = api("/%s/describe" % aid)
     assert (desc["class"], desc["state"], desc["name"], desc["title"]) == ("applet", "closed", "tool", "Tool")
-    assert desc["runSpec"] == RUN_SPEC and desc["inputSpec"] == IN_SPEC and desc["outputSpec"] == OUT_SPEC
+    assert desc["runSpec"] == STORED_RUN_SPEC and desc["inputSpec"] == IN_SPEC and desc["outputSpec"] == OUT_SPEC
     assert desc["dxapi"] == "1.0.0" and desc["access"] == {"network": ["*"], "project": "VIEW"}
     assert desc["ignoreReuse"] is True and "properties" not in desc
     got = api("/%s/get" % aid)
-    assert got["runSpec"] == RUN_SPEC and got["inputSpec"] == IN_SPEC and got["summary"] == "does things"
+    assert got["runSpec"] == STORED_RUN_SPEC and got["inputSpec"] == IN_SPEC and got["summary"] == "does things"
     assert "properties" not in got and "id" not in got
     api("/%s/rename" % aid, {"name": "renamed"})
     api("/%s/addTags" % aid, {"tags": ["u"]})
@@ -52,7 +54,20 @@ def test_applet_without_specs(env):
     desc = api("/%s/describe" % aid)
     assert "inputSpec" not in desc and desc["name"] == aid
     found = api("/system/findDataObjects", {"class": "applet", "describe": True})["results"]
-    assert found[0]["describe"]["runSpec"] == RUN_SPEC
+    assert found[0]["describe"]["runSpec"] == STORED_RUN_SPEC
+
+
+def test_applet_run_spec_by_region(env):
+    _, api, _, _ = env
+    far = api("/project/new", {"name": "far", "region": "azure:westus"})["id"]
+    resources = api("/file/new", {"project": far})["id"]
+    bundled = [{"name": "resources.tar.gz", "id": {"$dnanexus_link": resources}}]
+    requirements = {"main": {"instanceType": "azure:mem1_ssd1_x2"}}
+    run_spec = dict(RUN_SPEC, bundledDepends=bundled, systemRequirements=requirements,
+                    bundledDependsByRegion={"aws:us-east-1": []})  # what the caller says of regions is replaced
+    spec = api("/%s/get" % new_applet(api, far, runSpec=run_spec))["runSpec"]
+    assert spec["bundledDepends"] == bundled and spec["bundledDependsByRegion"] == {"azure:westus": bundled}
+    assert spec["systemRequirementsByRegion"] == {"azure:westus": requirements}
 
 
 @pytest.mark.parametrize("change, word", [

@@ -21,7 +21,7 @@ def test_new_and_describe(env):
     assert desc["id"] == "org-lab" and desc["class"] == "org" and desc["name"] == "The Lab"
     assert desc["level"] == "ADMIN" and desc["projectAccess"] == "ADMINISTER" and desc["allowBillableActivities"]
     assert desc["policies"] == {"memberListVisibility": "ADMIN", "restrictProjectTransfer": "ADMIN"}
-    assert desc["createdBy"] == {"user": alice.user}
+    assert desc["createdBy"] == {"user": alice.user} and desc["permittedRegions"] == ["aws:us-east-1"]
     assert bob("/org-lab/describe") == {"id": "org-lab", "class": "org", "handle": "lab", "name": "The Lab"}
     assert alice("/org-lab/describe", {"fields": {"name": True}}) == {"id": "org-lab", "name": "The Lab"}
     fails("ResourceNotFound", 404, alice, "/org-nothing/describe")

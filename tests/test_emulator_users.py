@@ -1,13 +1,21 @@
 """dxpy.emulator: users (``/user-xxxx/describe``), the auth server route and Emulator.add_user."""
 import os
+import signal
+import subprocess
+import sys
 
 import pytest
+import requests
 
 import dxpy
 import dxpy.api
 import dxpy.emulator
+from dx_cli import as_user
 from dxpy import exceptions
+from dxpy.emulator.errors import PlatformError
 from emulator_model_helpers import fails, make_platform
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 @pytest.fixture
@@ -21,6 +29,7 @@ def test_describe_self_and_others(env):
     me = alice("/user-alice/describe")
     assert me["id"] == "user-alice" and me["class"] == "user" and me["handle"] == "alice"
     assert me["email"] == "alice@example.com" and me["billTo"] == "user-alice" and isinstance(me["created"], int)
+    assert me["permittedRegions"] == ["aws:us-east-1"]
     assert "appsInstalled" not in me and "orgs" not in me
     carol = alice("/user-carol/describe")
     assert carol == {"id": "user-carol", "class": "user", "handle": "carol", "first": "Carol", "middle": "",
@@ -81,3 +90,68 @@ def test_running_restores_auth_server_variables(monkeypatch):
         assert os.environ["DX_AUTHSERVER_PORT"] == str(emulator.port)
         assert dxpy.get_auth_server_name() == "http://%s:%d" % (emulator.client_host, emulator.port)
     assert "DX_AUTHSERVER_HOST" not in os.environ and os.environ["DX_AUTHSERVER_PORT"] == "1234"
+
+
+# -- an emulator started with more users and orgs --------------------------------------------
+
+def _as(token, call, *args):
+    with as_user(token):
+        return call(*args)
+
+
+def test_running_with_users_and_orgs():
+    orgs = {"org-lab": ["alice", "bob", "emulator"]}
+    with dxpy.emulator.running(users=["alice", "bob=bobs-token"], orgs=orgs) as emu:
+        assert emu.tokens["user-bob"] == "bobs-token" and emu.tokens[emu.user_id] == emu.token
+        alice = emu.tokens["user-alice"]
+        assert emu.platform.authenticate(alice) == "user-alice"
+        assert _as(alice, dxpy.api.org_describe, "org-lab")["level"] == "ADMIN"
+        assert _as("bobs-token", dxpy.api.org_describe, "org-lab")["level"] == "MEMBER"
+        assert dxpy.api.user_describe(emu.user_id, {"fields": {"orgs": True}})["orgs"] == {"org-lab": "MEMBER"}
+        found = _as(alice, dxpy.api.org_find_members, "org-lab", {})["results"]
+        assert sorted((member["id"], member["level"]) for member in found) == [
+            ("user-alice", "ADMIN"), ("user-bob", "MEMBER"), (emu.user_id, "MEMBER")]
+
+
+@pytest.mark.parametrize("options, error", [
+    ({"orgs": {"lab": ["ghost"]}}, ValueError), ({"orgs": {"lab": []}}, ValueError),
+    ({"users": ["not a name"]}, PlatformError)])
+def test_emulator_bad_users_and_orgs(options, error):
+    with pytest.raises(error):
+        dxpy.emulator.Emulator(**options)
+
+
+def _serve(*arguments):
+    return subprocess.Popen([sys.executable, "-m", "dxpy.emulator", "--no-run-jobs"] + list(arguments), cwd=ROOT,
+                            env=dict(os.environ, PYTHONPATH=ROOT), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            universal_newlines=True)
+
+
+def test_command_line_users_and_orgs():
+    process = _serve("--users", "alice=alices-token", "bob", "--org", "lab=alice,bob")
+    try:
+        exports = process.stdout.readline()
+        assert exports.startswith("export ")
+        lines = [process.stdout.readline().split() for _ in range(2)]
+        assert lines[0] == ["#", "user-alice", "alices-token"] and lines[1][:2] == ["#", "user-bob"]
+        port = [word for word in exports.split() if word.startswith("DX_APISERVER_PORT=")][0].split("=")[1]
+        answer = requests.post("http://127.0.0.1:%s/org-lab/describe" % port, json={},
+                               headers={"Authorization": "Bearer " + lines[1][2]})
+        assert answer.status_code == 200 and answer.json()["level"] == "MEMBER"
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(10) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stdout.close()
+        process.stderr.close()
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["--org", "lab"], "expected HANDLE=NAME"), (["--org", "lab=ghost"], "unknown: user-ghost"),
+    (["--users", "no way"], "not a user ID")])
+def test_command_line_bad_users_and_orgs(arguments, message):
+    process = _serve(*arguments)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 2 and message in err and out == ""

@@ -55,10 +55,15 @@ class Emulator(object):
     :param link: a modelled network between server and clients, e.g.
         ``"rtt=40ms,per-connection=25MiB/s"`` (or a ``dxpy.emulator.link.Link``): every answer
         waits the round trip and each connection is paced (see :mod:`dxpy.emulator.link`).
+    :param users: more users, each ``"name"`` or ``"name=token"`` (a random token otherwise);
+        their tokens are in :attr:`tokens`.
+    :param orgs: orgs to create, mapping a handle (``"lab"`` or ``"org-lab"``) to the names of its
+        members: the first one is its ADMIN, the others MEMBERs (``"emulator"`` is the emulator's
+        own user).
     """
 
     def __init__(self, host="127.0.0.1", port=0, token=None, data_dir=None, platform=None, verbose=False,
-                 run_jobs=None, max_parallel_jobs=4, job_timeout=None, link=None):
+                 run_jobs=None, max_parallel_jobs=4, job_timeout=None, link=None, users=(), orgs=None):
         from .link import parse_link
         self.link = parse_link(link) if link is not None else None
         if platform is None:
@@ -71,6 +76,12 @@ class Emulator(object):
         self.verbose = verbose
         self.user_id, self.token = platform.add_user(token=token)
         self.project_id = platform.call(self.user_id, "/project/new", {"name": PROJECT_NAME})["id"]
+        self.tokens = {self.user_id: self.token}  # user ID -> API token, for each user made here
+        for entry in users:
+            name, _, user_token = entry.partition("=")
+            self.add_user(name, token=user_token or None)
+        for handle, members in (orgs or {}).items():
+            self.add_org(handle, members)
         self._server = None
         self._thread = None
         if run_jobs is None:  # the job runner works on the model's store under its lock
@@ -99,7 +110,24 @@ class Emulator(object):
         With *password* the user can also get tokens from ``/system/newAuthToken`` (``dx login``)."""
         names = dict((key, value) for key, value in (("first", first), ("last", last), ("email", email),
                                                      ("password", password)) if value is not None)
-        return self.platform.add_user(username, token=token, **names)
+        user_id, token = self.platform.add_user(username, token=token, **names)
+        self.tokens[user_id] = token
+        return user_id, token
+
+    def add_org(self, handle, members, name=None):
+        """Create the org ``org-<handle>`` through its first member, who becomes its ADMIN, and make
+        the other *members* (names of existing users) MEMBERs; returns the org ID."""
+        handle = handle[len("org-"):] if handle.startswith("org-") else handle
+        user_ids = [member if member.startswith("user-") else "user-" + member for member in members]
+        unknown = [user_id for user_id in user_ids if user_id not in self.tokens]
+        if not user_ids or unknown:
+            raise ValueError("org %s needs members among the emulator's users; unknown: %s"
+                             % (handle, ", ".join(unknown) or "(none given)"))
+        org_id = self.platform.call(user_ids[0], "/org/new", {"handle": handle, "name": name or handle})["id"]
+        for user_id in user_ids[1:]:
+            self.platform.call(user_ids[0], "/%s/invite" % org_id,
+                               {"invitee": user_id, "level": "MEMBER", "suppressEmailNotification": True})
+        return org_id
 
     def environment(self):
         """The ``DX_*`` variables that point a dxpy client at this emulator (API and auth server)."""

@@ -9,6 +9,10 @@ waiting for the command to end::
 
 Jobs run in local subprocesses (``--no-run-jobs`` keeps them idle). ``--link
 rtt=40ms,per-connection=25MiB/s`` models a network between the emulator and its clients.
+
+``--users alice bob=TOKEN`` adds users (for tests with several users) and ``--org lab=alice,bob``
+an org with its ADMIN first; a comment line per user (``# user-alice TOKEN``) follows the
+export line.
 """
 import argparse
 import shlex
@@ -17,6 +21,7 @@ import sys
 import threading
 
 from . import Emulator
+from .errors import PlatformError
 
 # The variables printed, in this order; the workspace follows the project context.
 _EXPORTED = ("DX_APISERVER_PROTOCOL", "DX_APISERVER_HOST", "DX_APISERVER_PORT",
@@ -56,6 +61,11 @@ def build_parser():
                         help="seconds after which any job fails with JobTimeoutExceeded (default: none)")
     parser.add_argument("--link", type=_link, default=None, metavar="rtt=40ms,per-connection=25MiB/s",
                         help="model a network: delay every answer by the round trip and pace each connection")
+    parser.add_argument("--users", nargs="+", default=[], metavar="NAME[=TOKEN]",
+                        help="more users, with the given API token or a random one")
+    parser.add_argument("--org", dest="orgs", action="append", type=_org, default=[], metavar="HANDLE=NAME,...",
+                        help="an org and its members: the first is its ADMIN, the others MEMBERs "
+                             "(\"emulator\" is the emulator's own user); repeat for more orgs")
     return parser
 
 
@@ -67,8 +77,17 @@ def _link(text):
         raise argparse.ArgumentTypeError(str(e))
 
 
+def _org(text):
+    handle, _, members = text.partition("=")
+    names = [name for name in members.split(",") if name]
+    if not handle or not names:
+        raise argparse.ArgumentTypeError("expected HANDLE=NAME[,NAME...], not %r" % (text,))
+    return handle, names
+
+
 def main(argv=None):
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
 
     stopping = threading.Event()
 
@@ -77,11 +96,19 @@ def main(argv=None):
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    emulator = Emulator(host=args.host, port=args.port, token=args.token, data_dir=args.data_dir,
-                        verbose=args.verbose, run_jobs=args.run_jobs, max_parallel_jobs=args.max_parallel_jobs,
-                        job_timeout=args.job_timeout, link=args.link).start()
+    try:
+        emulator = Emulator(host=args.host, port=args.port, token=args.token, data_dir=args.data_dir,
+                            verbose=args.verbose, run_jobs=args.run_jobs, max_parallel_jobs=args.max_parallel_jobs,
+                            job_timeout=args.job_timeout, link=args.link, users=args.users,
+                            orgs=dict(args.orgs))
+    except (ValueError, PlatformError) as error:  # a bad user name or org
+        parser.error(str(error))
+    emulator.start()
     try:
         sys.stdout.write(export_line(emulator.environment()) + "\n")
+        for user_id, token in emulator.tokens.items():
+            if user_id != emulator.user_id:
+                sys.stdout.write("# %s %s\n" % (user_id, token))
         sys.stdout.flush()
         while not stopping.wait(0.5):  # a timed wait lets the signal handler run promptly
             pass

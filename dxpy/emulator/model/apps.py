@@ -308,6 +308,8 @@ def _full(req, kind, record):
     full["installed"] = req.user in record["_installedBy"]
     full["installs"] = len(record["_installedBy"])
     full["isDeveloperFor"] = is_developer(req, kind, record)
+    if full["isDeveloperFor"]:  # who may run it is the developers' business
+        full["authorizedUsers"] = list(kind.name_record(req.state, record["name"])["authorizedUsers"])
     return full
 
 
@@ -420,10 +422,23 @@ def _categories_change(adding):
     return change
 
 
+def _existing_principals(req, values):
+    """ResourceNotFound unless each of *values* is a known user or org (or PUBLIC)."""
+    for value in values:
+        if value == "PUBLIC":
+            continue
+        table = req.state.get("users" if value.startswith("user-") else "orgs", {})
+        if value not in table:
+            raise ResourceNotFound("The %s %s could not be found" % (value.split("-", 1)[0], value))
+
+
 def _principals_change(field, adding):
-    """Add or remove developers or authorized users, which belong to the name, not the version."""
+    """Add or remove developers or authorized users, which belong to the name, not the version.
+    Only known users and orgs are added; removing one that is not listed changes nothing."""
     def change(req, kind, record):
-        values = _principals(req.payload, field, field == "authorizedUsers")
+        values = _principals(req.payload, field, field == "authorizedUsers" or not adding)
+        if adding:
+            _existing_principals(req, values)
         names = kind.name_record(req.state, record["name"])
         if not adding and field == "developers" and all(value in values for value in names[field]):
             raise InvalidInput("An %s must keep at least one developer" % kind.klass)

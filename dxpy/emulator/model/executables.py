@@ -8,6 +8,7 @@ import re
 
 from ..errors import InvalidInput, InvalidState, PlatformError, ResourceNotFound
 from .access import container, data_object, not_found, object_copies, require_open, touch
+from .containers import DEFAULT_REGION
 from .ids import id_class, new_id
 from .objects import collect, create_object
 from .validate import REQUIRED, get, strings
@@ -210,7 +211,17 @@ def applet_new(req):
             extra[key] = copy.deepcopy(get(payload, key, kind))
     obj = create_object(req, "applet", extra)
     obj["state"] = "closed"
+    _by_region(obj["runSpec"], req.state["containers"][obj["project"]].get("region", DEFAULT_REGION))
     return {"id": obj["id"]}
+
+
+def _by_region(run_spec, region):
+    """What the platform adds to a run specification: its bundled dependencies (always) and
+    system requirements (when given) keyed by the region the executable is in."""
+    run_spec["bundledDependsByRegion"] = {region: copy.deepcopy(run_spec.get("bundledDepends", []))}
+    run_spec.pop("systemRequirementsByRegion", None)
+    if "systemRequirements" in run_spec:
+        run_spec["systemRequirementsByRegion"] = {region: copy.deepcopy(run_spec["systemRequirements"])}
 
 
 def _typed(req, klass, project=None):

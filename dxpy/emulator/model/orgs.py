@@ -12,7 +12,7 @@ from .access import LEVELS, PUBLIC, permissions
 from .describe import describe_option, select
 from .ids import now_ms
 from .search import _limit, _name_matcher, _page, project_filters, project_results
-from .users import describe_user
+from .users import describe_user, permitted_regions
 from .validate import get, one_of, strings
 
 MEMBERSHIP_LEVELS = ("ADMIN", "MEMBER")
@@ -97,7 +97,8 @@ def _full_description(req, org):
         full.update({"created": org["created"], "modified": org["modified"], "createdBy": org["createdBy"],
                      "policies": dict(org["policies"]), "level": member["level"],
                      "allowBillableActivities": member["allowBillableActivities"],
-                     "appAccess": member["appAccess"], "projectAccess": member["projectAccess"]})
+                     "appAccess": member["appAccess"], "projectAccess": member["projectAccess"],
+                     "permittedRegions": permitted_regions(org)})
     return full
 
 

@@ -5,6 +5,7 @@ other entities; ``handle_class`` recognizes them."""
 import re
 
 from ..errors import InvalidInput, ResourceNotFound
+from .containers import DEFAULT_REGION
 from .describe import select
 from .ids import now_ms
 from .validate import get
@@ -42,14 +43,26 @@ def _user(req, user_id):
     return new_user(req.state, user_id)  # fills in fields that older state lacks
 
 
+def permitted_regions(entity):
+    """The regions in which a user or org may perform billable activities (the emulator
+    keeps data in one region unless told otherwise)."""
+    return list(entity.get("permittedRegions", [DEFAULT_REGION]))
+
+
+def _apps_installed(req, user_id):
+    """App name -> ID of the version *user_id* installed."""
+    return dict((record["name"], record["id"]) for record in req.state.get("apps", {}).values()
+                if user_id in record.get("_installedBy", ()))
+
+
 def _memberships(req, user_id):
     return dict((org_id, org["members"][user_id]["level"])
                 for org_id, org in sorted(req.state.get("orgs", {}).items()) if user_id in org["members"])
 
 
 def describe_user(req, user_id, payload):
-    """The description of *user_id*: names for anyone; email, billing account, times,
-    installed apps and org memberships for the user themselves."""
+    """The description of *user_id*: names for anyone; email, billing account and its
+    regions, times, installed apps and org memberships for the user themselves."""
     user = _user(req, user_id)
     handle = user_id[len("user-"):]
     full = {"id": user_id, "class": "user", "handle": handle, "first": user["first"],
@@ -58,8 +71,8 @@ def describe_user(req, user_id, payload):
     if user_id == req.user:
         full.update({"email": user["email"], "billTo": user.get("billTo", user_id),
                      "created": user["created"], "modified": user["modified"],
-                     "appsInstalled": dict(user.get("appsInstalled", {})), "subscriptions": [],
-                     "orgs": _memberships(req, user_id)})
+                     "appsInstalled": _apps_installed(req, user_id), "subscriptions": [],
+                     "orgs": _memberships(req, user_id), "permittedRegions": permitted_regions(user)})
     extras = [name for name in _EXTRA_FIELDS if not get(payload, name, bool, False)]
     return select(full, extras, payload)
 
