@@ -12,11 +12,11 @@ import copy
 
 from ..model import tokens
 from ..model.access import clone_key, find_copy, object_copies, object_key
-from ..model.containers import ensure_folder
+from ..model.folders import ensure_folder
 from ..model.executables import fits, is_reference, link_of, object_link, stored_executable
 from ..model.ids import id_class, now_ms
+from ..model.states import TERMINAL_STATES
 
-TERMINAL = ("done", "failed", "terminated")
 WAITING_TO_RUN = ("idle", "waiting_on_input")
 # What the platform reports when the code exits non-zero without writing job_error.json.
 NONZERO_EXIT_MESSAGE = "Error while running the command (please refer to the job log for more information)."
@@ -55,11 +55,11 @@ def fail(state, job, reason, message, source=None):
     """Fail *job* and every unfinished job of its tree with the same reason and message."""
     origin = source or job
     tree = [job] + [other for other in state["jobs"].values()
-                    if other is not job and other["class"] == "job" and other["state"] not in TERMINAL
+                    if other is not job and other["class"] == "job" and other["state"] not in TERMINAL_STATES
                     and other.get("originJob") == job.get("originJob") and job["class"] == "job"]
     now = now_ms()
     for member in tree:
-        if member["state"] in TERMINAL:
+        if member["state"] in TERMINAL_STATES:
             continue
         member.update({"failureReason": reason, "failureMessage": message})
         if member is not origin:
@@ -281,7 +281,7 @@ def _check_output_spec(spec, output):
 def try_finish(state, job):
     """Finish a ``waiting_on_output`` job once its subjobs are done and its output resolves."""
     children = [other for other in state["jobs"].values() if other.get("parentJob") == job["id"]]
-    if any(child["state"] not in TERMINAL for child in children):
+    if any(child["state"] not in TERMINAL_STATES for child in children):
         return False
     try:
         output = resolve(state, job.get("output") or {}, "OutputError")
@@ -306,13 +306,13 @@ def try_finish(state, job):
 
 def update_analysis(state, analysis):
     """Bring an analysis's state in line with its stages' jobs; True when it changed."""
-    if analysis["state"] in TERMINAL:
+    if analysis["state"] in TERMINAL_STATES:
         return False
     before = analysis["state"]
     stages = [(entry["id"], state["jobs"].get(entry["execution"]["id"])) for entry in analysis.get("stages", [])]
     jobs = [job for _, job in stages if job is not None]
     failed = [job for job in jobs if job["state"] == "failed"]
-    finished = all(job["state"] in TERMINAL for job in jobs)
+    finished = all(job["state"] in TERMINAL_STATES for job in jobs)
     if failed:
         first = failed[0]
         analysis.update({"failureReason": first.get("failureReason"), "failureMessage": first.get("failureMessage"),
@@ -358,7 +358,7 @@ def destroy_finished_workspaces(state, drop_parts):
         workspace = job.get("workspace") if job["class"] == "job" else None
         if not isinstance(workspace, str) or not workspace.startswith("container-"):
             continue
-        if job["state"] not in TERMINAL or job.get("delayWorkspaceDestruction"):
+        if job["state"] not in TERMINAL_STATES or job.get("delayWorkspaceDestruction"):
             kept.add(workspace)
         else:
             ended.add(workspace)

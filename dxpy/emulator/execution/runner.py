@@ -23,6 +23,7 @@ import time
 from ..model import jobs as jobs_model
 from ..model import tokens
 from ..model.executables import stored_executable
+from ..model.states import TERMINAL_STATES
 from ..model.files import settle_all
 from ..model.ids import now_ms
 from . import jobhome, lifecycle
@@ -226,7 +227,7 @@ class JobRunner(object):
         for them, and taking the slot away from it is what lets them run (no deadlock with a
         single slot). Processes are then bounded by ``max_parallel_jobs`` plus their ancestors."""
         waiting_parents = set(job.get("parentJob") for job in jobs.values()
-                              if job["class"] == "job" and job["state"] not in lifecycle.TERMINAL)
+                              if job["class"] == "job" and job["state"] not in TERMINAL_STATES)
         busy = sum(1 for job_id in self._submitted if job_id not in waiting_parents)
         runnable = [job_id for job_id, job in jobs.items()
                     if job["state"] == "runnable" and job_id not in self._submitted]
@@ -253,7 +254,7 @@ class JobRunner(object):
                 job = state["jobs"].get(job_id)
                 if job is not None:
                     lifecycle.finish_running(state, job, result)
-                    if job["state"] in lifecycle.TERMINAL:
+                    if job["state"] in TERMINAL_STATES:
                         tokens.revoke(state, job_id)  # terminated jobs keep none either
                     self.platform.store.save()
         except Exception:

@@ -9,16 +9,16 @@ import re
 
 from ..errors import InvalidInput, InvalidState, PermissionDenied, ResourceNotFound
 from .access import container, data_object
-from .containers import edit_list, new_container
+from .containers import DEFAULT_REGION, new_container
+from .edits import edit_list
 from .describe import describe_option, select
 from .ids import id_class, new_id, now_ms
 from .objects import CONTAINER_IDS
 from .orgs import admin_org
-from .search import _limit, _name_matcher, _page, _time_matcher
+from .queries import limit_of, name_matcher, paginate, time_matcher
 from .executables import RESOLVERS, access_spec, resolve_applet
 from .validate import REQUIRED, entity_id, get, strings
 
-REGION = "aws:us-east-1"  # the region every emulated project is in
 NAME = re.compile(r"^[a-zA-Z0-9._-]+$")
 VERSION = re.compile(r"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$")
 DEFAULT_ALIAS = "default"
@@ -148,10 +148,10 @@ def _source(req, kind, payload):
     regional = get(payload, "regionalOptions", dict, None)
     direct = get(payload, kind.source, str, None)
     if regional is not None:
-        unknown = [region for region in regional if region != REGION]
-        options = regional.get(REGION)
+        unknown = [region for region in regional if region != DEFAULT_REGION]
+        options = regional.get(DEFAULT_REGION)
         if unknown or not isinstance(options, dict):
-            raise InvalidInput('Expected key "regionalOptions" of input to have exactly the region %s' % REGION)
+            raise InvalidInput('Expected key "regionalOptions" of input to have exactly the region %s' % DEFAULT_REGION)
         direct = get(options, kind.source, str)
     if direct is None:
         raise InvalidInput('Expected input to have key "%s" or "regionalOptions"' % kind.source)
@@ -263,7 +263,7 @@ def _app_spec(req, payload, record):
         record["access"] = access_spec(payload)
     _copy_given(payload, record, _RUN_OPTIONS)
     record["resources"] = _resources(req, payload)
-    record["regionalOptions"] = {REGION: {"applet": record["applet"], "resources": record["resources"]}}
+    record["regionalOptions"] = {DEFAULT_REGION: {"applet": record["applet"], "resources": record["resources"]}}
 
 
 def app_new(req):
@@ -297,7 +297,7 @@ def global_workflow_new(req):
     record, authorized = _common_new(req, GLOBAL_WORKFLOW, {})
     workflow_id, cid = _workflow_copy(req, _source(req, GLOBAL_WORKFLOW, payload))
     record["dxapi"] = get(payload, "dxapi", str, "1.0.0")
-    record["regionalOptions"] = {REGION: {"workflow": workflow_id, "resources": cid}}
+    record["regionalOptions"] = {DEFAULT_REGION: {"workflow": workflow_id, "resources": cid}}
     return _store(req, GLOBAL_WORKFLOW, record, authorized)
 
 
@@ -353,7 +353,7 @@ def app_update(req):
             changes["access"] = access_spec(payload)
         if "resources" in payload:
             changes["resources"] = _resources(req, payload)
-            changes["regionalOptions"][REGION]["resources"] = changes["resources"]
+            changes["regionalOptions"][DEFAULT_REGION]["resources"] = changes["resources"]
     record.update(changes)
     return _touch(record)
 
@@ -365,7 +365,7 @@ def global_workflow_update(req):
     _copy_given(payload, changes, _EDITABLE)
     if "workflow" in payload or "regionalOptions" in payload:
         workflow_id, cid = _workflow_copy(req, _source(req, GLOBAL_WORKFLOW, payload))
-        changes["regionalOptions"] = {REGION: {"workflow": workflow_id, "resources": cid}}
+        changes["regionalOptions"] = {DEFAULT_REGION: {"workflow": workflow_id, "resources": cid}}
     record.update(changes)
     return _touch(record)
 
@@ -479,7 +479,7 @@ def _principal_filter(payload, field):
 
 
 def _find(req, kind, payload, bill_to=None):
-    name = _name_matcher(payload)
+    name = name_matcher(payload)
     category = get(payload, "category", str, None)
     all_versions = get(payload, "allVersions", bool, False)
     published = get(payload, "published", bool, None)
@@ -488,10 +488,10 @@ def _find(req, kind, payload, bill_to=None):
     developer = get(payload, "developer", str, None)
     authorized_user = get(payload, "authorizedUser", str, None)
     installed = get(payload, "installed", bool, None)
-    created, modified = _time_matcher(payload, "created"), _time_matcher(payload, "modified")
+    created, modified = time_matcher(payload, "created"), time_matcher(payload, "modified")
     describe = describe_option(payload)
     starting = get(payload, "starting", (str, type(None)), None)
-    limit = _limit(payload)
+    limit = limit_of(payload)
 
     def matches(record):
         names = kind.name_record(req.state, record["name"])
@@ -508,7 +508,7 @@ def _find(req, kind, payload, bill_to=None):
                    key=lambda record: (-record["created"], -record["_order"]))  # newest first
     if not all_versions:
         found = _one_per_name(found)
-    page, following = _page(found, lambda record: record["id"], starting, limit)
+    page, following = paginate(found, lambda record: record["id"], starting, limit)
     results = []
     for record in page:
         entry = {"id": record["id"]}

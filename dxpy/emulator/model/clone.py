@@ -5,7 +5,7 @@ import copy
 from ..errors import InvalidInput, InvalidState
 from . import paths
 from .access import clone_key, container, data_object, find_copy, objects_in, touch
-from .containers import ensure_folder, folder_arg, require_folder
+from .folders import ensure_folder, folder_arg, require_folder
 from .objects import CONTAINER_IDS
 from .validate import REQUIRED, entity_id, get, strings
 

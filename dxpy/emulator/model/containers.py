@@ -4,7 +4,11 @@ from . import paths
 from .access import (PROJECT_LEVELS, PUBLIC, at_least, container, data_object, find_copy, level_of,
                      not_found, object_copies, object_key, objects_in, permissions, rank, touch)
 from .describe import describe_option, select
+from .edits import edit_list, set_properties
+from .files import upload_parameters
+from .folders import ensure_folder, folder_arg, require_folder
 from .ids import new_id, now_ms
+from .objects import describe_object
 from .validate import REQUIRED, get, one_of, string_map, strings
 
 DEFAULT_REGION = "aws:us-east-1"
@@ -88,14 +92,9 @@ def _full_description(req, c):
                  "level": level_of(req.state, c, req.user), "public": PUBLIC in members,
                  "permissions": dict(members), "region": c.get("region", DEFAULT_REGION),
                  "dataUsage": 0, "sponsoredDataUsage": 0, "remoteDataUsage": 0,
-                 "fileUploadParameters": _upload_parameters(req.platform, c.get("region", DEFAULT_REGION)),
+                 "fileUploadParameters": upload_parameters(req.platform, c.get("region", DEFAULT_REGION)),
                  "folders": sorted(c["folders"])})
     return full
-
-
-def _upload_parameters(platform, region):
-    from .files import upload_parameters  # files -> objects -> containers: import on use
-    return upload_parameters(platform, region)
 
 
 def describe_container(req, c, payload):
@@ -154,43 +153,7 @@ def container_set_properties(req):
     return touch(c)
 
 
-def edit_list(entity, field, values, adding):
-    """Append the *values* that ``entity[field]`` lacks (once each, in order), or remove
-    every one of them from it."""
-    if adding:
-        entity[field].extend(value for value in values if value not in entity[field])
-    else:
-        entity[field] = [value for value in entity[field] if value not in values]
-
-
-def set_properties(entity, changes):
-    """Apply *changes*; a null value deletes the property."""
-    for key, value in changes.items():
-        if value is None:
-            entity["properties"].pop(key, None)
-        else:
-            entity["properties"][key] = value
-
-
 # Folders
-
-def folder_arg(payload, name="folder", default="/"):
-    return paths.normalize(get(payload, name, str, default), name)
-
-
-def require_folder(c, folder):
-    if folder not in c["folders"]:
-        raise ResourceNotFound("The folder %s could not be found in %s" % (folder, c["id"]))
-
-
-def ensure_folder(c, folder, parents):
-    """Make *folder* exist; without *parents* its parent must exist already."""
-    if not parents:
-        require_folder(c, paths.parent(folder) or "/")
-    for path in reversed(paths.ancestors(folder)):
-        if path not in c["folders"]:
-            c["folders"].append(path)
-
 
 def container_new_folder(req):
     c = container(req)
@@ -230,7 +193,6 @@ def container_list_folder(req):
 
 
 def _listing(obj, describe):
-    from .objects import describe_object  # deferred: objects imports this module
     entry = {"id": obj["id"]}
     if describe is not None:
         entry["describe"] = describe_object(obj, describe)

@@ -14,9 +14,10 @@ import re
 import secrets
 
 from ..errors import InvalidInput, InvalidState, PermissionDenied
-from .apps import REGION
+from .containers import DEFAULT_REGION
 from .ids import now_ms
-from .jobs import TERMINAL_STATES, _execution
+from .jobs import route_execution
+from .states import TERMINAL_STATES
 from .tokens import calling_job
 from .validate import get, strings
 
@@ -34,14 +35,14 @@ def _job_claims(req, job):
     claims = {"job_id": job["id"], "root_execution_id": job.get("rootExecution", job["id"]),
               "executable_id": job.get("executable"), "project_id": job.get("project"),
               "bill_to": job.get("billTo") or job.get("launchedBy"), "launched_by": job.get("launchedBy"),
-              "region": job.get("region", REGION), "job_worker_ipv4": "127.0.0.1"}
+              "region": job.get("region", DEFAULT_REGION), "job_worker_ipv4": "127.0.0.1"}
     if job.get("app"):
         claims["app_name"] = job.get("executableName")
     return claims
 
 
 def job_get_identity_token(req):
-    job = _execution(req, "job")
+    job = route_execution(req, "job")
     if calling_job(req.user) != job["id"]:
         raise PermissionDenied("%s/getIdentityToken can only be called with the token of the job itself" % job["id"])
     if job["state"] in TERMINAL_STATES:

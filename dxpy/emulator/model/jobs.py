@@ -11,18 +11,20 @@ import copy
 from ..errors import InvalidInput, InvalidState, PermissionDenied, ResourceNotFound
 from . import paths
 from .access import at_least, container, data_object, level_of
-from .apps import GLOBAL_WORKFLOW, REGION, lookup, resolve_app
-from .containers import edit_list, folder_arg, new_container, set_properties
+from .apps import GLOBAL_WORKFLOW, lookup, resolve_app
+from .containers import DEFAULT_REGION, new_container
+from .edits import edit_list, set_properties
+from .folders import folder_arg
 from .describe import describe_option, select
 from .executables import check_input, check_objects, is_reference, link_of, stored_executable, typed_object
 from .ids import id_class, new_id, now_ms
 from .objects import CONTAINER_IDS
 from .tokens import calling_job
-from .search import _all_of_matcher, _limit, _name_matcher, _page, _properties_matcher, _time_matcher
+from .states import TERMINAL_STATES
+from .queries import all_of_matcher, limit_of, name_matcher, paginate, properties_matcher, time_matcher
 from .validate import entity_id, get, one_of, string_map, strings
 
 EXECUTION_CLASSES = ("job", "analysis")
-TERMINAL_STATES = ("done", "failed", "terminated")
 DEFAULT_INSTANCE_TYPE = "mem2_ssd1_v2_x4"
 _IO_FIELDS = ("input", "output", "originalInput", "runInput")
 _LINKS = ("parentJob", "parentAnalysis")
@@ -88,10 +90,10 @@ def _execution_filters(payload):
     tests = [(field, _equals(payload, field)) for field in
              ("launchedBy", "executable", "project", "origin", "rootExecution")]
     tests += [(field, _link(payload, field)) for field in _LINKS]
-    tests += [("state", _states(payload)), ("name", _name_matcher(payload)),
-              ("tags", _all_of_matcher(payload, "tags")), ("properties", _properties_matcher(payload)),
-              ("created", _time_matcher(payload, "created")),
-              ("modified", _time_matcher(payload, "modified"))]
+    tests += [("state", _states(payload)), ("name", name_matcher(payload)),
+              ("tags", all_of_matcher(payload, "tags")), ("properties", properties_matcher(payload)),
+              ("created", time_matcher(payload, "created")),
+              ("modified", time_matcher(payload, "modified"))]
     klass = one_of(payload, "class", EXECUTION_CLASSES, None)
     subjobs = get(payload, "includeSubjobs", bool, True)
     get(payload, "includeRestarted", bool, False)  # nothing restarts here
@@ -128,11 +130,11 @@ def _find(req, classes):
     matches = _execution_filters(payload)
     describe = describe_option(payload)
     starting = get(payload, "starting", (str, type(None)), None)
-    limit = _limit(payload)
+    limit = limit_of(payload)
     found = sorted((job for job in req.state.get("jobs", {}).values()
                     if job["class"] in classes and _visible(req, job) and matches(job)),
                    key=lambda job: (-job["created"], job["id"]))
-    page, following = _page(found, lambda job: job["id"], starting, limit)
+    page, following = paginate(found, lambda job: job["id"], starting, limit)
     results = []
     for job in page:
         entry = {"id": job["id"]}
@@ -154,7 +156,7 @@ def find_analyses(req):
     return _find(req, ("analysis",))
 
 
-def _execution(req, klass, level="VIEW"):
+def route_execution(req, klass, level="VIEW"):
     """The route's execution, if the caller has *level* in its project (or launched it)."""
     job = req.state.get("jobs", {}).get(req.id)
     if job is None or job["class"] != klass:
@@ -172,14 +174,14 @@ def _touched(job):
 
 def _describer(klass):
     def describe(req):
-        return describe_job(req, _execution(req, klass), req.payload)
+        return describe_job(req, route_execution(req, klass), req.payload)
     describe.__name__ = "%s_describe" % klass
     return describe
 
 
 def _tagger(klass, adding):
     def edit(req):
-        job = _execution(req, klass, "CONTRIBUTE")
+        job = route_execution(req, klass, "CONTRIBUTE")
         edit_list(job, "tags", strings(req.payload, "tags"), adding)
         return _touched(job)
     edit.__name__ = "%s_%s_tags" % (klass, "add" if adding else "remove")
@@ -188,7 +190,7 @@ def _tagger(klass, adding):
 
 def _property_setter(klass):
     def edit(req):
-        job = _execution(req, klass, "CONTRIBUTE")
+        job = route_execution(req, klass, "CONTRIBUTE")
         set_properties(job, string_map(req.payload, "properties", allow_null=True))
         return _touched(job)
     edit.__name__ = "%s_set_properties" % klass
@@ -196,7 +198,7 @@ def _property_setter(klass):
 
 
 def job_update(req):
-    job = _execution(req, "job", "CONTRIBUTE")
+    job = route_execution(req, "job", "CONTRIBUTE")
     allow_ssh = strings(req.payload, "allowSSH", None)
     rank = get(req.payload, "rank", int, None)
     if job["state"] in TERMINAL_STATES:
@@ -251,7 +253,7 @@ def _wake_runner(req):
 
 def _terminator(klass):
     def terminate(req):
-        return _terminate(req, _execution(req, klass, "ADMINISTER"))
+        return _terminate(req, route_execution(req, klass, "ADMINISTER"))
     terminate.__name__ = "%s_terminate" % klass
     return terminate
 
@@ -369,7 +371,7 @@ def _job_record(req, executable, options, given, effective, extra=None, siblings
         "detailedJobMetrics": options["detailedJobMetrics"],
         "preserveJobOutputs": copy.deepcopy(options["preserveJobOutputs"]),
         "headJobOnDemand": options.get("headJobOnDemand", False), "singleContext": options.get("singleContext", False),
-        "region": REGION, "isFree": False, "totalPrice": 0, "failureCounts": {}, "stateTransitions": [],
+        "region": DEFAULT_REGION, "isFree": False, "totalPrice": 0, "failureCounts": {}, "stateTransitions": [],
         "workspace": new_container(req.state, req.user),
     }
     record[executable["class"]] = executable["id"]
@@ -517,7 +519,7 @@ def _launch_analysis(req, wf, executable_id):
         "priority": options["priority"], "tags": options["tags"], "properties": options["properties"],
         "details": options["details"], "delayWorkspaceDestruction": options["delayWorkspaceDestruction"],
         "ignoreReuse": options["ignoreReuse"], "preserveJobOutputs": options["preserveJobOutputs"],
-        "detailedJobMetrics": options["detailedJobMetrics"], "region": REGION, "isFree": False, "totalPrice": 0,
+        "detailedJobMetrics": options["detailedJobMetrics"], "region": DEFAULT_REGION, "isFree": False, "totalPrice": 0,
     }
     add_job(req.store, analysis)
     for job in jobs:
@@ -540,7 +542,7 @@ def global_workflow_run(req):
     record = lookup(req, GLOBAL_WORKFLOW)
     if record["deleted"]:
         raise InvalidState("%s has been deleted" % record["id"])
-    workflow_id = record["regionalOptions"][REGION]["workflow"]
+    workflow_id = record["regionalOptions"][DEFAULT_REGION]["workflow"]
     wf = req.state["objects"][workflow_id]
     return _launch_analysis(req, wf, record["id"])
 
@@ -602,7 +604,7 @@ def job_new(req):
 
 def job_get_log(req):
     """The log messages the job runner kept for the job (none when jobs are not executed)."""
-    job = _execution(req, "job")
+    job = route_execution(req, "job")
     runner = getattr(req.platform, "job_runner", None)
     messages = runner.log_messages(job["id"]) if runner is not None else []
     return {"id": job["id"], "state": job["state"], "messages": messages}

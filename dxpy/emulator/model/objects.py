@@ -3,7 +3,8 @@ import copy
 
 from ..errors import InvalidInput
 from .access import container, data_object, object_copies, require_open, touch
-from .containers import edit_list, ensure_folder, folder_arg, require_folder, set_properties
+from .edits import edit_list, set_properties
+from .folders import ensure_folder, folder_arg, require_folder
 from .describe import select
 from .ids import new_id, now_ms
 from .validate import REQUIRED, entity_id, get, string_map, strings

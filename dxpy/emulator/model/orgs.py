@@ -11,7 +11,8 @@ from ..errors import InvalidInput, InvalidState, PermissionDenied, ResourceNotFo
 from .access import LEVELS, PUBLIC, permissions
 from .describe import describe_option, select
 from .ids import now_ms
-from .search import _limit, _name_matcher, _page, project_filters, project_results
+from .queries import limit_of, name_matcher, paginate
+from .search import project_filters, project_results
 from .users import describe_user, permitted_regions
 from .validate import get, one_of, strings
 
@@ -221,10 +222,10 @@ def org_find_members(req):
     ids = strings(payload, "id", None)
     describe = describe_option(payload)
     starting = get(payload, "starting", (str, type(None)), None)
-    limit = _limit(payload)
+    limit = limit_of(payload)
     found = [user_id for user_id, member in sorted(org["members"].items())
              if (level is None or member["level"] == level) and (ids is None or user_id in ids)]
-    page, following = _page(found, lambda user_id: user_id, starting, limit)
+    page, following = paginate(found, lambda user_id: user_id, starting, limit)
     results = []
     for user_id in page:
         entry = _membership_entry(user_id, org["members"][user_id])
@@ -251,12 +252,12 @@ def find_orgs(req):
     """Orgs in which the caller is a member at ``level`` or above (ADMIN > MEMBER)."""
     payload = req.payload
     level = one_of(payload, "level", MEMBERSHIP_LEVELS)
-    name = _name_matcher(payload)
+    name = name_matcher(payload)
     ids = strings(payload, "id", None)
     billable = get(payload, "allowBillableActivities", bool, None)
     describe = describe_option(payload)
     starting = get(payload, "starting", (str, type(None)), None)
-    limit = _limit(payload)
+    limit = limit_of(payload)
     found = []
     for org_id, org in sorted(orgs_of(req.state).items()):
         member = org["members"].get(req.user)
@@ -265,7 +266,7 @@ def find_orgs(req):
         if name(org["name"]) and (ids is None or org_id in ids) \
                 and (billable is None or member["allowBillableActivities"] == billable):
             found.append(org)
-    page, following = _page(found, lambda org: org["id"], starting, limit)
+    page, following = paginate(found, lambda org: org["id"], starting, limit)
     results = []
     for org in page:
         entry = _membership_entry(org["id"], org["members"][req.user])

@@ -1,7 +1,4 @@
 """``/system/find*``, ``resolveDataObjects`` and ``describeDataObjects``."""
-import fnmatch
-import re
-
 from ..errors import InvalidInput, PlatformError
 from . import paths
 from .access import (PROJECT_LEVELS, PUBLIC, at_least, container, data_object, permission_sources, permissions,
@@ -10,112 +7,11 @@ from .containers import DEFAULT_REGION, describe_container
 from .describe import describe_option
 from .ids import id_class
 from .objects import CONTAINER_IDS, describe_object, links_in
+from .queries import MAX_LIMIT, all_of_matcher, limit_of, name_matcher, paginate, properties_matcher, time_matcher
 from .validate import entity_id, get, one_of, strings
 
 # The archival states of files; other objects are always "live".
 ARCHIVAL_STATES = ("live", "archival", "archived", "unarchiving")
-
-MAX_LIMIT = 1000
-
-
-def _name_matcher(payload, field="name"):
-    """A predicate on names for a string, ``{"glob": ...}`` or ``{"regexp": ...}`` query."""
-    query = get(payload, field, (str, dict), None)
-    if query is None:
-        return lambda name: True
-    if isinstance(query, str):
-        return lambda name: name == query
-    if isinstance(query.get("glob"), str):
-        pattern = query["glob"]
-        return lambda name: fnmatch.fnmatchcase(name, pattern)
-    if isinstance(query.get("regexp"), str):
-        flags = re.IGNORECASE if "i" in str(query.get("flags", "")) else 0
-        try:
-            compiled = re.compile(query["regexp"], flags)
-        except re.error:
-            raise InvalidInput('Invalid regular expression in key "%s" of input' % field)
-        return lambda name: compiled.search(name) is not None
-    raise InvalidInput('Expected key "%s" of input to be a string, {"glob": ...} or {"regexp": ...}' % field)
-
-
-def _all_of_matcher(payload, field):
-    """Tags / types: a string, or ``{"$and": [...]}`` / ``{"$or": [...]}`` of strings."""
-    query = get(payload, field, (str, dict), None)
-    if query is None:
-        return lambda values: True
-    if isinstance(query, str):
-        return lambda values: query in values
-    for key, combine in (("$and", all), ("$or", any)):
-        wanted = query.get(key)
-        if isinstance(wanted, list) and all(isinstance(item, str) for item in wanted):
-            return lambda values, wanted=wanted, combine=combine: combine(w in values for w in wanted)
-    raise InvalidInput('Expected key "%s" of input to be a string or {"$and"|"$or": [strings]}' % field)
-
-
-def _properties_matcher(payload):
-    """Each key must be present (value true), absent (false) or equal to the given string;
-    ``{"$and": [...]}`` / ``{"$or": [...]}`` combine such mappings."""
-    query = get(payload, "properties", dict, None)
-    if query is None:
-        return lambda props: True
-    return _property_query(query)
-
-
-def _property_query(query):
-    if not isinstance(query, dict):
-        raise InvalidInput('Expected key "properties" of input to hold JSON objects')
-    for key, combine in (("$and", all), ("$or", any)):
-        if key in query:
-            parts = query[key]
-            if len(query) != 1 or not isinstance(parts, list) or not parts:
-                raise InvalidInput('Expected "%s" in key "properties" of input to be alone, with a '
-                                   'non-empty array' % key)
-            tests = [_property_query(part) for part in parts]
-            return lambda props, tests=tests, combine=combine: combine(test(props) for test in tests)
-    for value in query.values():
-        if not isinstance(value, (str, bool)):
-            raise InvalidInput('Expected values of key "properties" of input to be strings or booleans')
-
-    def match(props):
-        for key, value in query.items():
-            if value is True and key not in props:
-                return False
-            if value is False and key in props:
-                return False
-            if isinstance(value, str) and props.get(key) != value:
-                return False
-        return True
-    return match
-
-
-def _time_matcher(payload, field):
-    query = get(payload, field, dict, None)
-    if query is None:
-        return lambda ms: True
-    after = get(query, "after", int, None)
-    before = get(query, "before", int, None)
-    return lambda ms: (after is None or ms >= after) and (before is None or ms <= before)
-
-
-def _limit(payload):
-    limit = get(payload, "limit", int, MAX_LIMIT)
-    if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidInput('Expected key "limit" of input to be between 1 and %d' % MAX_LIMIT)
-    return limit
-
-
-def _page(items, key, starting, limit):
-    """Items from the one whose *key* is *starting* on, and the key to continue with."""
-    start = 0
-    if starting is not None:
-        keys = [key(item) for item in items]
-        if starting not in keys:
-            raise InvalidInput('The value of key "starting" of input does not match any result')
-        start = keys.index(starting)
-    page = items[start:start + limit]
-    rest = items[start + limit:]
-    return page, (key(rest[0]) if rest else None)
-
 
 def _strings_or_string(payload, field):
     """A string or an array of strings as a set (None when absent)."""
@@ -152,10 +48,10 @@ def _object_filters(req, payload):
         state = None
     visibility = one_of(payload, "visibility", ("hidden", "visible", "either"), "visible")
     ids = strings(payload, "id", None)
-    name, tags, types = _name_matcher(payload), _all_of_matcher(payload, "tags"), _all_of_matcher(payload, "type")
+    name, tags, types = name_matcher(payload), all_of_matcher(payload, "tags"), all_of_matcher(payload, "type")
     tag = get(payload, "tag", str, None)  # the older single-tag form
-    props = _properties_matcher(payload)
-    created, modified = _time_matcher(payload, "created"), _time_matcher(payload, "modified")
+    props = properties_matcher(payload)
+    created, modified = time_matcher(payload, "created"), time_matcher(payload, "modified")
     level = one_of(payload, "level", PROJECT_LEVELS, "VIEW")
     projects, in_folder = _scope(req, payload, level)
     regions = _strings_or_string(payload, "region")
@@ -214,10 +110,10 @@ def find_data_objects(req):
     order = _object_order(payload)
     describe = describe_option(payload)
     starting = get(payload, "starting", (dict, type(None)), None)
-    limit = _limit(payload)
+    limit = limit_of(payload)
     found = sorted((obj for obj in req.state["objects"].values() if matches(obj)), key=order)
     key = lambda obj: {"project": obj["project"], "id": obj["id"]}  # noqa: E731
-    page, following = _page(found, key, starting, limit)
+    page, following = paginate(found, key, starting, limit)
     results = []
     for obj in page:
         entry = key(obj)
@@ -229,10 +125,10 @@ def find_data_objects(req):
 
 def project_filters(req, payload):
     """A predicate on containers for the ``findProjects`` filters in *payload*."""
-    name = _name_matcher(payload)
+    name = name_matcher(payload)
     ids = strings(payload, "id", None)
-    tags, props = _all_of_matcher(payload, "tags"), _properties_matcher(payload)
-    created, modified = _time_matcher(payload, "created"), _time_matcher(payload, "modified")
+    tags, props = all_of_matcher(payload, "tags"), properties_matcher(payload)
+    created, modified = time_matcher(payload, "created"), time_matcher(payload, "modified")
     public = get(payload, "public", bool, None)
     bill_to, regions = _strings_or_string(payload, "billTo"), _strings_or_string(payload, "region")
     flags = [(flag, get(payload, flag, bool, None)) for flag in ("containsPHI", "externalUploadRestricted")]
@@ -249,9 +145,9 @@ def project_results(req, candidates, payload, entry):
     """Sort, page and describe the matching containers; *entry(c)* makes each result."""
     describe = describe_option(payload)
     starting = get(payload, "starting", (str, type(None)), None)
-    limit = _limit(payload)
+    limit = limit_of(payload)
     found = sorted(candidates, key=lambda c: (-c["created"], c["id"]))
-    page, following = _page(found, lambda c: c["id"], starting, limit)
+    page, following = paginate(found, lambda c: c["id"], starting, limit)
     results = []
     for c in page:
         result = entry(c)

@@ -6,7 +6,7 @@ reached a terminal state. Tokens live in ``state["jobTokens"]`` (token -> user a
 """
 import secrets
 
-_TERMINAL = ("done", "failed", "terminated")
+from .states import TERMINAL_STATES
 
 
 class Caller(str):
@@ -51,7 +51,7 @@ def caller_of(state, token):
     if entry is None:
         return None
     job = state.get("jobs", {}).get(entry["job"])
-    if job is None or job["state"] in _TERMINAL:
+    if job is None or job["state"] in TERMINAL_STATES:
         return None
     return Caller(entry["user"], entry["job"])
 
