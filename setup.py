@@ -24,8 +24,10 @@ setup(
     python_requires=">=3.8",
     install_requires=["requests>=2.25"],
     extras_require={
-        "test": ["pytest>=7", "argcomplete>=1.9", "responses>=0.23", "requests-mock>=1.11"],
+        "test": ["pytest>=7", "argcomplete>=1.9", "responses>=0.23", "requests-mock>=1.11",
+                 "websocket-client>=1.2"],
         "completion": ["argcomplete>=1.9"],
+        "watch": ["websocket-client>=1.2"],  # dx watch: the job log stream is a WebSocket
     },
     entry_points={
         "pytest11": ["dxpy_emulator = dxpy.emulator.pytest_plugin"],

@@ -280,7 +280,7 @@ def test_find_orgs_usage_errors(twins, words):
 # -- the searches of later versions --------------------------------------------------------------
 
 @pytest.mark.parametrize("words", [
-    ("jobs",), ("analyses", "--name", "x"), ("executions",), ("apps",), ("globalworkflows", "--brief"),
+    ("apps",), ("globalworkflows", "--brief"),
 ])
 def test_later_searches_say_they_are_not_available(dx_this, words):
     result = dx_this.run("find", *words)

@@ -5,6 +5,7 @@ import json
 
 from ..utils.printing import fill
 from . import registry
+from .executions import add_find_execution_parsers
 from .org import find_orgs, org_find_apps, org_find_members, org_find_projects
 from .parsers import (contains_phi, delim_arg, env_args, find_by_properties_and_tags_args, json_arg, no_color_arg,
                       stdout_args)
@@ -310,10 +311,8 @@ def _add_find(subparsers):
     children.metavar = "category"
     registry.register_parser(parser, categories=())
     _add_pending_finds(children, [("apps", "List available apps"),
-                                  ("globalworkflows", "List available global workflows"),
-                                  ("jobs", "List jobs in the current project"),
-                                  ("analyses", "List analyses in the current project"),
-                                  ("executions", "List executions (jobs and analyses) in the current project")])
+                                  ("globalworkflows", "List available global workflows")])
+    add_find_execution_parsers(children)
     _add_find_data(children)
     _add_find_projects(children)
     _add_find_org(children)

@@ -145,7 +145,7 @@ find_executions_args.add_argument("--created-before",
 find_executions_args.add_argument("--no-subjobs", action="store_true", help=_help("Do not show any subjobs"))
 find_executions_args.add_argument("--root-execution", "--root",
                                   help=_help("Execution ID of the top-level (user-initiated) execution"))
-find_executions_args.add_argument("-n", "--num-results", metavar="N", type=int,
+find_executions_args.add_argument("-n", "--num-results", metavar="N", type=int, default=10,
                                   help=_help("Most results (trees or executions) to show (default 10)"))
 find_executions_args.add_argument("-o", "--show-outputs", action="store_true", help=_help("Show outputs"))
 find_executions_args.add_argument("--include-restarted", action="store_true",

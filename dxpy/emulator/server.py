@@ -8,6 +8,8 @@
 * ``POST /system/getUserInfo``, ``/system/newAuthToken`` (no token needed: it is how one is had from a
   username and password) and ``/system/destroyAuthToken``: the auth server's routes, answered on the
   same port: point ``DX_AUTHSERVER_HOST`` (with its ``http://``) and ``DX_AUTHSERVER_PORT`` here.
+* ``GET /job-xxxx/getLog/websocket``: the job's log, streamed over a WebSocket as it is
+  written (:mod:`.logstream`).
 * ``POST /emulator/faults``: changes the fault rules (``{"add": {...}}``, ``{"clear": true}``)
   from another process; requires the token.
 
@@ -26,7 +28,7 @@ import traceback
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from . import errors
+from . import errors, logstream
 from .errors import PlatformError
 from .faults import FaultRule, FaultRules, default_error_type
 
@@ -146,6 +148,10 @@ class RequestHandler(BaseHTTPRequestHandler):
         self._serve(self._upload)
 
     def do_GET(self):
+        job_id = logstream.log_socket_job(self.path)
+        if job_id is not None:
+            self._log_socket(job_id)
+            return
         self._serve(self._download)
 
     def send_error(self, code, message=None, explain=None):
@@ -234,6 +240,19 @@ class RequestHandler(BaseHTTPRequestHandler):
         size, chunks = transfers.file_chunks(file_id, start, end)
         return Response(206, chunks, "application/octet-stream",
                         [("Accept-Ranges", "bytes"), ("Content-Range", "bytes %d-%d/%d" % (start, end, size))])
+
+    def _log_socket(self, job_id):
+        """``GET /job-xxxx/getLog/websocket``: the job's log over a WebSocket (see :mod:`.logstream`);
+        the connection is the socket's until the log ends."""
+        self._request_id = self.server.next_request_id()
+        self.close_connection = True
+        answer = logstream.handshake(self.headers)
+        if answer is None:
+            self._send(Response.error(errors.InvalidInput("%s is a WebSocket: expected an Upgrade request"
+                                                          % self.path.split("?", 1)[0])))
+            return
+        self.wfile.write(answer)
+        logstream.stream(logstream.WebSocket(self.rfile, self.wfile), self.server.platform, job_id)
 
     # -- helpers -----------------------------------------------------------------------
 

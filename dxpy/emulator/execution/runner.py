@@ -119,6 +119,10 @@ class JobRunner(object):
         self._processes = {}
         self._submitted = set()
         self._logs = {}
+        # Bumped (and waiters woken) when a message is logged or a job's process has finished:
+        # what log streams wait on.
+        self._log_version = 0
+        self._log_changed = threading.Condition(self._guard)
         self._wakeup = threading.Event()
         self._stopping = threading.Event()
         self._thread = None
@@ -263,6 +267,8 @@ class JobRunner(object):
             with self._guard:
                 self._submitted.discard(job_id)
                 self._workers.pop(job_id, None)
+                self._log_version += 1
+                self._log_changed.notify_all()
             self.wake()
 
     def _begin(self, job_id):
@@ -343,11 +349,25 @@ class JobRunner(object):
             if len(messages) < MAX_LOG_MESSAGES:
                 messages.append({"job": job_id, "timestamp": int(time.time() * 1000), "source": source,
                                  "level": level, "msg": text})
+                self._log_version += 1
+                self._log_changed.notify_all()
 
-    def log_messages(self, job_id, sources=("APP", "SYSTEM")):
-        """The log messages kept for *job_id* (dicts with ``timestamp``, ``source``, ``level``, ``msg``)."""
+    def log_messages(self, job_id, sources=("APP", "SYSTEM"), start=0):
+        """The log messages kept for *job_id* (dicts with ``timestamp``, ``source``, ``level``, ``msg``),
+        from the *start*-th one kept on."""
         with self._guard:
-            return [dict(message) for message in self._logs.get(job_id, []) if message["source"] in sources]
+            return [dict(message) for message in self._logs.get(job_id, [])[start:] if message["source"] in sources]
+
+    def log_version(self):
+        """A number that changes whenever a message is logged or a job's process has finished."""
+        with self._guard:
+            return self._log_version
+
+    def wait_for_log_change(self, version, timeout):
+        """Wait until :meth:`log_version` differs from *version* (or *timeout* seconds); the new version."""
+        with self._guard:
+            self._log_changed.wait_for(lambda: self._log_version != version, timeout)
+            return self._log_version
 
     def job_log(self, job_id):
         """What the job's code printed (stdout and stderr, in the order it arrived), as text."""

@@ -68,6 +68,15 @@ def _equals(payload, field):
     return lambda value: wanted is None or value == wanted
 
 
+def _one_of_ids(payload, field):
+    """``originJob`` / ``rootExecution``: an ID, or an array of IDs (any of them)."""
+    value = get(payload, field, (str, list), None)
+    if value is None:
+        return lambda found: True
+    wanted = set([value] if isinstance(value, str) else strings(payload, field))
+    return lambda found: found in wanted
+
+
 def _link(payload, field):
     """``parentJob`` / ``parentAnalysis``: an ID, or null for executions without one."""
     if field not in payload:
@@ -87,8 +96,8 @@ def _states(payload):
 def _execution_filters(payload):
     if "originJob" in payload:  # dxpy's name for it; "origin" is kept for older callers
         payload = dict(payload, origin=payload["originJob"])
-    tests = [(field, _equals(payload, field)) for field in
-             ("launchedBy", "executable", "project", "origin", "rootExecution")]
+    tests = [(field, _equals(payload, field)) for field in ("launchedBy", "executable", "project")]
+    tests += [(field, _one_of_ids(payload, field)) for field in ("origin", "rootExecution")]
     tests += [(field, _link(payload, field)) for field in _LINKS]
     tests += [("state", _states(payload)), ("name", name_matcher(payload)),
               ("tags", all_of_matcher(payload, "tags")), ("properties", properties_matcher(payload)),
