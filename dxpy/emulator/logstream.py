@@ -29,7 +29,6 @@ _TEXT, _CLOSE, _PING, _PONG = 0x1, 0x8, 0x9, 0xA
 _MAX_FRAME = 1024 * 1024  # a client message is a small JSON object
 _DEFAULT_RECENT = 1024 * 256
 _POLL = 0.5  # seconds between looks at the jobs' states when nothing is logged (terminations)
-_TERMINAL = ("done", "failed", "terminated")
 _NORMAL, _POLICY = 1000, 1008
 _CLOSE_WAIT = 2  # seconds to wait for the client's closing frame
 
@@ -253,6 +252,7 @@ def stream(socket, platform, job_id):
 def _follow(socket, platform, subscription):
     """Send the recent messages, then (with tail) each new one until every watched job has
     finished or the client has gone."""
+    from .model.states import TERMINAL_STATES  # the model loads with the first emulator, not with this module
     runner = getattr(platform, "job_runner", None)
     version = runner.log_version() if runner is not None else 0
     states = subscription.job_states()
@@ -262,7 +262,7 @@ def _follow(socket, platform, subscription):
     if not subscription.tail:
         return
     while not socket.closed.is_set():
-        finished = all(state in _TERMINAL for state in states.values())
+        finished = all(state in TERMINAL_STATES for state in states.values())
         for message in subscription.new_messages(runner, states):
             socket.send_text(json.dumps(message))
         if finished:
