@@ -30,6 +30,8 @@ _TIMES = [
     (re.compile(r"\(\d+ (second|minute|hour|day)s? ago\)"), "(<ago>)"),
     # the end of an API error's message, however a wrapped message breaks it
     (re.compile(r"Request\s+Time=\d+(\.\d+)?,\s+Request\s+ID=[\w-]+"), "Request Time=<time>, Request ID=<request>"),
+    # a signed URL's nonce and signature are new on every call
+    (re.compile(r"([?&])(nonce|signature)=[0-9a-f]+"), r"\1\2=<\2>"),
     # Python's own warning names the interpreter's getpass.py, which differs between installations
     (re.compile(r"\S*getpass\.py:\d+: GetPassWarning"), "getpass.py: GetPassWarning"),
 ]

@@ -19,6 +19,8 @@ import random
 import sys
 import tempfile
 import traceback
+import urllib.error
+import urllib.request
 
 import dxpy  # the installed reference package; main() refuses this repository's
 import dxpy.exceptions as dx_errors
@@ -42,7 +44,7 @@ class Scenario(object):
     STEPS = ("whoami", "project_describe", "folders", "record_lifecycle", "record_closed",
              "find_paging", "find_filters", "find_one", "links_and_handlers", "resolve_paths",
              "project_lifecycle", "move_and_folders", "upload_multipart",
-             "download_md5", "read_range", "not_found", "invalid_input",
+             "download_md5", "read_range", "download_urls", "not_found", "invalid_input",
              "invalid_state_download", "invalid_authentication")
 
     def __init__(self, workdir):
@@ -275,6 +277,37 @@ class Scenario(object):
         dxfile.seek(start)
         chunk = dxfile.read(1000)
         assert chunk == self.file_data[start:start + 1000], (len(chunk), chunk[:16])
+
+    def step_download_urls(self):
+        dxfile = dxpy.DXFile(self.file_id, project=self.project_id)
+        first, _ = dxfile.get_download_url(preauthenticated=True, duration=60, project=self.project_id)
+        second, _ = dxfile.get_download_url(preauthenticated=True, duration=60, project=self.project_id)
+        assert first != second, first  # every preauthenticated URL is new
+        with urllib.request.urlopen(urllib.request.Request(first, headers={"Range": "bytes=0-9"})) as response:
+            assert response.read() == self.file_data[:10]
+        try:
+            urllib.request.urlopen(first.split("?", 1)[0])  # the bare URL is no credential
+        except urllib.error.HTTPError as e:
+            assert e.code == 403, e.code
+        else:
+            raise AssertionError("a download URL without its signature was served")
+        elsewhere = dxpy.api.project_new({"name": "scenario elsewhere"})["id"]
+        try:
+            for project in (elsewhere, "project-" + "0" * 24):
+                try:
+                    dxpy.api.file_download(self.file_id, {"project": project})
+                except dx_errors.ResourceNotFound:
+                    continue
+                raise AssertionError("%s gave a download URL of a file it does not hold" % project)
+            if hasattr(dxpy.DXFile, "_generate_read_requests"):  # dxpy's own read path asks the same way
+                try:
+                    list(dxfile._generate_read_requests(project=elsewhere))
+                except dx_errors.ResourceNotFound:
+                    pass
+                else:
+                    raise AssertionError("a project that does not hold the file gave read requests")
+        finally:
+            dxpy.api.project_destroy(elsewhere)
 
     # -- errors --------------------------------------------------------------------------
 

@@ -367,10 +367,10 @@ def test_usage_errors(twins, words):
 def test_make_download_url(twins_with_files):
     twins = twins_with_files
     url = twins.assert_same("make_download_url", "a.txt")[1].strip()
-    assert url.endswith("/a.txt")
+    assert "/a.txt?" in url
     named = twins.assert_same("make_download_url", "{project}:/a.txt", "--duration", "2h",
                               "--filename", "given.txt")[1]
-    assert named.strip().endswith("/given.txt")
+    assert "/given.txt?" in named
 
 
 @pytest.mark.parametrize("words", [["make_download_url", "nosuch"], ["make_download_url", "/dir"],

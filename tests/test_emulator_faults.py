@@ -261,7 +261,48 @@ def test_faults_route_refuses_bad_rules(emu, call, rule):
     assert emu.faults.list() == []
 
 
+def change_faults(emulator, token, change):
+    headers = {"Authorization": "Bearer " + token} if token is not None else {}
+    return requests.post(emulator.url + "/emulator/faults", json=change, headers=headers, timeout=5)
+
+
 def test_faults_route_needs_the_token(emu):
     response = requests.post(emu.url + "/emulator/faults", json={"add": {"route_pattern": "*"}}, timeout=5)
     assert response.status_code == 401
     assert emu.faults.list() == []
+
+
+def test_only_the_administrator_changes_faults(emu):
+    emu.faults.add("/kept")
+    _, other_token = emu.add_user("mallory")
+    for token in (other_token, "not-a-token", emu.token + "x"):
+        response = change_faults(emu, token, {"clear": True, "add": {"route_pattern": "*", "action": "drop"}})
+        assert response.status_code == 401 and response.json()["error"]["type"] == "PermissionDenied", token
+    assert [rule["route_pattern"] for rule in emu.faults.list()] == ["/kept"]
+    assert change_faults(emu, emu.token, {"clear": True}).json() == {"rules": []}
+
+
+def test_an_explicit_admin_token_is_the_only_one():
+    with dxpy.emulator.Emulator(platform=FakePlatform(), admin_token="the boss") as emu:
+        refused = change_faults(emu, emu.token, {"add": {"route_pattern": "/x"}})
+        assert refused.status_code == 401 and refused.json()["error"]["type"] == "PermissionDenied"
+        assert emu.faults.list() == []
+        assert [r["route_pattern"] for r in change_faults(emu, "the boss", {"add": {"route_pattern": "/x"}})
+                .json()["rules"]] == ["/x"]
+
+
+def test_a_job_token_does_not_change_faults(dx_emulator):
+    from dxpy.emulator.model import tokens
+    applet = dxpy.api.applet_new({"project": dx_emulator.project_id, "name": "a", "dxapi": "1.0.0",
+                                  "runSpec": {"interpreter": "python3", "code": "print(1)"}})["id"]
+    dx_emulator.stop_jobs()  # the job stays idle: its token is issued here
+    job_id = dxpy.api.applet_run(applet, {"project": dx_emulator.project_id, "input": {}})["id"]
+    platform = dx_emulator.platform
+    with platform._lock:
+        job = platform.store.state["jobs"][job_id]
+        job["state"] = "running"
+        job_token = tokens.issue(platform.store.state, job)
+    assert platform.authenticate(job_token) == dx_emulator.user_id  # a live token of the administrator's job
+    response = change_faults(dx_emulator, job_token, {"add": {"route_pattern": "*", "action": "drop"}})
+    assert response.status_code == 401 and response.json()["error"]["type"] == "PermissionDenied"
+    assert dx_emulator.faults.list() == []

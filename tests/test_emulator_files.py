@@ -34,7 +34,7 @@ def test_file_lifecycle(env):
     assert "parts" not in desc  # only on request
     assert api("/%s/describe" % fid, {"fields": {"parts": True}}) == {"id": fid, "parts": {}}
     upload = api("/%s/upload" % fid, {"index": 2, "size": 3, "md5": md5(b"def")}, base_url=BASE)
-    assert upload["url"] == "%s/upload/%s/2" % (BASE, fid)
+    assert upload["url"].startswith("%s/upload/%s/2?expires=" % (BASE, fid))
     assert upload["headers"] == {"content-length": "3", "content-md5": md5(b"def")}
     assert isinstance(upload["expires"], int)
     platform.store_part(fid, 2, b"def", md5(b"def"))
@@ -48,7 +48,7 @@ def test_file_lifecycle(env):
     assert desc["state"] == "closed" and desc["size"] == 6
     assert platform.read_file(fid) == b"abcdef"
     download = api("/%s/download" % fid, {}, base_url=BASE)
-    assert download["url"] == "%s/download/%s/reads.fq" % (BASE, fid) and download["headers"] == {}
+    assert download["url"].startswith("%s/download/%s/reads.fq?" % (BASE, fid)) and download["headers"] == {}
     fails("InvalidState", 422, api, "/%s/upload" % fid, {"index": 3})
     fails("InvalidState", 422, platform.store_part, fid, 3, b"late")
 
@@ -64,7 +64,7 @@ def test_empty_file_and_replaced_part(env):
     platform.store_part(fid, 1, b"second")
     api("/%s/close" % fid)
     assert platform.read_file(fid) == b"second"
-    assert api("/%s/download" % fid, {}, base_url=BASE)["url"].endswith("/a%20b")
+    assert "/a%20b?" in api("/%s/download" % fid, {}, base_url=BASE)["url"]
 
 
 def test_upload_and_part_errors(env):

@@ -378,8 +378,8 @@ def parse_exports(line):
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
 def test_command_line_server(model, stop_signal):
     prefix = ["-c", _WITH_FAKE_MODEL] if model == "fake" else ["-m", "dxpy.emulator"]
-    process = subprocess.Popen([sys.executable] + prefix + ["--token", "it's a token"], cwd=ROOT,
-                               env=dict(os.environ, PYTHONPATH=ROOT), stdout=subprocess.PIPE)
+    process = subprocess.Popen([sys.executable] + prefix + ["--token", "it's a token", "--admin-token", "boss"],
+                               cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT), stdout=subprocess.PIPE)
     try:
         env = parse_exports(process.stdout.readline().decode())
         context = json.loads(env["DX_SECURITY_CONTEXT"])
@@ -389,6 +389,9 @@ def test_command_line_server(model, stop_signal):
         response = requests.post(url + "/system/whoami", json={},
                                  headers={"Authorization": "Bearer " + context["auth_token"]})
         assert response.status_code == 200 and response.json()["id"]
+        for token, status in ((context["auth_token"], 401), ("boss", 200)):  # only the admin token changes faults
+            assert requests.post(url + "/emulator/faults", json={}, headers={"Authorization": "Bearer " + token},
+                                 timeout=10).status_code == status
         process.send_signal(stop_signal)
         assert process.wait(10) == 0
     finally:

@@ -193,18 +193,21 @@ def test_ranged_download(ten_bytes, header, status, body, content_range):
         assert response.json()["error"]["type"] == "InvalidInput"
 
 
-def test_download_of_an_open_or_unknown_file(dx_emulator):
-    file_id = new_file(dx_emulator.project_id)
-    base = dx_emulator.url + "/download/"
-    response = requests.get(base + file_id + "/x", timeout=10)
-    assert response.status_code == 422 and response.json()["error"]["type"] == "InvalidState"
-    assert requests.get(base + "file-" + "0" * 24 + "/x", timeout=10).status_code == 404
+def test_download_of_an_open_or_removed_file(small_parts):
+    with pytest.raises(exceptions.InvalidState):
+        download_url(new_file(small_parts.project_id))
+    file_id = closed_file(small_parts, [b"gone"])
+    url = download_url(file_id)
+    dxpy.api.project_remove_objects(small_parts.project_id, {"objects": [file_id]})
+    response = requests.get(url, timeout=10)
+    assert response.status_code == 404 and response.json()["error"]["type"] == "ResourceNotFound"
 
 
 def test_large_file_ranges_are_views_of_the_stored_parts(dx_emulator):
     parts = [bytes([n]) * (5 * MIB) for n in range(3)] + [b"end"]
     file_id = closed_file(dx_emulator, parts)
-    size, views = files.file_chunks(dx_emulator.platform, file_id, 5 * MIB - 2, 10 * MIB + 1)
+    query = download_url(file_id).partition("?")[2]
+    size, views = files.file_chunks(dx_emulator.platform, file_id, 5 * MIB - 2, 10 * MIB + 1, query)
     assert size == 15 * MIB + 3 and [len(view) for view in views] == [2, 5 * MIB, 2]
     stored = dx_emulator.platform.store.read_part(file_id, 2)
     assert views[1].obj is stored  # no copy of the part

@@ -50,6 +50,8 @@ def build_parser():
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     parser.add_argument("--port", type=int, default=0, help="port to listen on; 0 picks a free one (default)")
     parser.add_argument("--token", help="the API token of the emulator's user (default: a random one)")
+    parser.add_argument("--admin-token", help="the only token that may change the fault rules "
+                        "(/emulator/faults); default: the user's token")
     parser.add_argument("--data-dir", help="directory for the platform's data (default: in memory)")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     parser.add_argument("--run-jobs", dest="run_jobs", action="store_true", default=None,
@@ -100,7 +102,7 @@ def main(argv=None):
         emulator = Emulator(host=args.host, port=args.port, token=args.token, data_dir=args.data_dir,
                             verbose=args.verbose, run_jobs=args.run_jobs, max_parallel_jobs=args.max_parallel_jobs,
                             job_timeout=args.job_timeout, link=args.link, users=args.users,
-                            orgs=dict(args.orgs))
+                            orgs=dict(args.orgs), admin_token=args.admin_token)
     except (ValueError, PlatformError) as error:  # a bad user name or org
         parser.error(str(error))
     emulator.start()

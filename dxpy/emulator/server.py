@@ -2,8 +2,8 @@
 
 * ``POST /<class-or-id>/<method>``: an API call. ``Authorization: Bearer <token>`` is
   required; the body is JSON (empty means ``{}``); the answer is JSON.
-* ``PUT /upload/<file-id>/<index>``: a file part; ``Content-MD5`` is passed to the platform.
-* ``GET /download/<file-id>/<anything>``: file contents; honours a single ``Range``
+* ``PUT /upload/<file-id>/<index>?<signature>``: a file part; ``Content-MD5`` is passed to the platform.
+* ``GET /download/<file-id>/<anything>?<signature>``: file contents; honours a single ``Range``
   (``bytes=a-b``, ``bytes=a-``, ``bytes=-n``), served from the stored parts without joining them.
 * ``POST /system/getUserInfo``, ``/system/newAuthToken`` (no token needed: it is how one is had from a
   username and password) and ``/system/destroyAuthToken``: the auth server's routes, answered on the
@@ -11,11 +11,15 @@
 * ``GET /job-xxxx/getLog/websocket``: the job's log, streamed over a WebSocket as it is
   written (:mod:`.logstream`).
 * ``POST /emulator/faults``: changes the fault rules (``{"add": {...}}``, ``{"clear": true}``)
-  from another process; requires the token.
+  from another process; only with the emulator's administrator token (the one it prints at start,
+  unless an admin token was given): any other user's or job's token is PermissionDenied.
 
-The upload and download URLs need no token: on the platform the URL is the credential.
+The upload and download URLs need no token: as on the platform, the URL is the credential (the
+model signs it, with an expiry, and checks the signature on every PUT and GET). URLs are built
+from the server's own address, never from the request's ``Host`` header.
 Every answer carries an ``X-Request-ID``; every failure inside a handler becomes a JSON error.
 """
+import hmac
 import itertools
 import json
 import math
@@ -85,9 +89,10 @@ class EmulatorServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
 
-    def __init__(self, address, platform, faults=None, verbose=False, link=None):
+    def __init__(self, address, platform, faults=None, verbose=False, link=None, admin_token=None):
         self.platform = platform
         self.link = link  # a dxpy.emulator.link.Link: every connection delayed and paced
+        self.admin_token = admin_token  # the only token that changes fault rules (None: nobody)
         self.faults = faults if faults is not None else FaultRules()
         self.verbose = verbose
         self._request_ids = itertools.count(1)
@@ -95,6 +100,12 @@ class EmulatorServer(ThreadingHTTPServer):
         self._connections = set()
         self._connections_lock = threading.Lock()
         ThreadingHTTPServer.__init__(self, address, RequestHandler)
+
+    @property
+    def base_url(self):
+        """The server's own address, as clients reach it (a wildcard bind is reached on loopback)."""
+        host, port = self.server_address[:2]
+        return "http://%s:%d" % ("127.0.0.1" if host in ("", "0.0.0.0") else host, port)
 
     def next_request_id(self):
         return "emulator-%s-%d" % (self._id_prefix, next(self._request_ids))
@@ -170,7 +181,8 @@ class RequestHandler(BaseHTTPRequestHandler):
 
     def _serve(self, handler):
         self._request_id = self.server.next_request_id()
-        path = self.path.split("?", 1)[0]  # query parameters are ignored, as on the platform
+        # API routes ignore query parameters, as on the platform; transfer URLs carry their signature there.
+        path, _, self._query = self.path.partition("?")
         try:
             body = self._read_body()
         except _ClientGone:
@@ -208,36 +220,37 @@ class RequestHandler(BaseHTTPRequestHandler):
     # -- handlers: each takes (path, body) and returns a Response ------------------------
 
     def _api_call(self, path, body):
+        if path == FAULTS_ROUTE:
+            self._require_admin()
+            return Response.json(200, self._change_faults(_parse_json(self.headers.get("Content-Type"), body)))
         user = None if path in UNAUTHENTICATED_ROUTES else self._authenticate()
         payload = _parse_json(self.headers.get("Content-Type"), body)
-        if path == FAULTS_ROUTE:
-            return Response.json(200, self._change_faults(payload))
-        host = self.headers.get("Host") or "%s:%d" % self.server.server_address[:2]
-        return Response.json(200, self.server.platform.call(user, path, payload, base_url="http://" + host))
+        return Response.json(200, self.server.platform.call(user, path, payload, base_url=self.server.base_url))
 
     def _upload(self, path, body):
         parts = path.split("/")
         if len(parts) != 4 or parts[1] != "upload" or not parts[3].isdigit():
             raise errors.ResourceNotFound("The upload URL %s is not of the form /upload/<file-id>/<index>" % path)
-        _transfers(self.server.platform).receive_part(parts[2], int(parts[3]), body, self.headers.get("Content-MD5"))
+        _transfers(self.server.platform).receive_part(parts[2], int(parts[3]), body, self.headers.get("Content-MD5"),
+                                                      self._query)
         return Response.json(200, {})
 
     def _download(self, path, body):
         parts = path.split("/")
         if len(parts) < 4 or parts[1] != "download":
             raise errors.ResourceNotFound("The download URL %s is not of the form /download/<file-id>/<name>" % path)
-        transfers, file_id = _transfers(self.server.platform), parts[2]
-        size, chunks = transfers.file_chunks(file_id, 0, -1)  # the size (and the file's state) first
+        transfers, file_id, query = _transfers(self.server.platform), parts[2], self._query
+        size, chunks = transfers.file_chunks(file_id, 0, -1, query)  # the size (and the file's state) first
         span = _byte_range(self.headers.get("Range"), size)
         if span is None:
-            size, chunks = transfers.file_chunks(file_id)
+            size, chunks = transfers.file_chunks(file_id, query=query)
             return Response(200, chunks, "application/octet-stream", [("Accept-Ranges", "bytes")])
         if span is _UNSATISFIABLE:
             error = PlatformError("InvalidInput", "Range %s is outside the file's %d bytes"
                                   % (self.headers.get("Range"), size), 416)
             return Response.error(error, [("Content-Range", "bytes */%d" % size)])
         start, end = span
-        size, chunks = transfers.file_chunks(file_id, start, end)
+        size, chunks = transfers.file_chunks(file_id, start, end, query)
         return Response(206, chunks, "application/octet-stream",
                         [("Accept-Ranges", "bytes"), ("Content-Range", "bytes %d-%d/%d" % (start, end, size))])
 
@@ -256,12 +269,20 @@ class RequestHandler(BaseHTTPRequestHandler):
 
     # -- helpers -----------------------------------------------------------------------
 
-    def _authenticate(self):
+    def _bearer_token(self):
         scheme, _, token = self.headers.get("Authorization", "").strip().partition(" ")
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
             raise errors.InvalidAuthentication("Expected an Authorization header of the form 'Bearer <token>'")
-        user = self.server.platform.authenticate(token)
+        return token
+
+    def _require_admin(self):
+        token, admin = self._bearer_token(), self.server.admin_token
+        if admin is None or not hmac.compare_digest(token.encode("utf-8"), admin.encode("utf-8")):
+            raise errors.PermissionDenied("Only the emulator's administrator token may change its fault rules")
+
+    def _authenticate(self):
+        user = self.server.platform.authenticate(self._bearer_token())
         if user is None:
             raise errors.InvalidAuthentication("The token could not be found")
         return user
@@ -356,30 +377,30 @@ _UNSATISFIABLE = object()
 
 class _PlatformTransfers(object):
     """File bytes through any platform's ``store_part``/``read_file`` (the whole file is
-    read for every download)."""
+    read for every download); such a platform signs no URLs, so the query is not checked."""
 
     def __init__(self, platform):
         self.platform = platform
 
-    def receive_part(self, file_id, index, data, content_md5):
+    def receive_part(self, file_id, index, data, content_md5, query=""):
         self.platform.store_part(file_id, index, data, content_md5)
 
-    def file_chunks(self, file_id, first=0, last=None):
+    def file_chunks(self, file_id, first=0, last=None, query=""):
         data = memoryview(self.platform.read_file(file_id))
         return len(data), [data[first:len(data) if last is None else last + 1]]
 
 
 class _ModelTransfers(_PlatformTransfers):
-    """The model's own transfer functions: parts hashed outside the platform lock, ranges
-    served as views of the stored parts."""
+    """The model's own transfer functions: URL signatures checked, parts hashed outside the
+    platform lock, ranges served as views of the stored parts."""
 
-    def receive_part(self, file_id, index, data, content_md5):
+    def receive_part(self, file_id, index, data, content_md5, query=""):
         from .model import files
-        files.receive_part(self.platform, file_id, index, data, content_md5)
+        files.receive_part(self.platform, file_id, index, data, content_md5, query)
 
-    def file_chunks(self, file_id, first=0, last=None):
+    def file_chunks(self, file_id, first=0, last=None, query=""):
         from .model import files
-        return files.file_chunks(self.platform, file_id, first, last)
+        return files.file_chunks(self.platform, file_id, first, last, query)
 
 
 def _transfers(platform):

@@ -5,12 +5,11 @@ kept as hidden closed file objects whose ``project`` is the database (never a co
 no listing or search shows them); the server's download URLs then serve their bytes.
 """
 import hashlib
-from urllib.parse import quote
 
 from ..errors import InvalidInput, ResourceNotFound
 from . import paths
 from .access import container, data_object
-from .files import URL_LIFETIME_MS
+from .files import download_url
 from .ids import new_id, now_ms
 from .validate import get
 
@@ -58,8 +57,7 @@ def database_download_file(req):
     fid = db["_files"].get(filename)
     if fid is None:
         raise ResourceNotFound("The file %s could not be found in %s" % (filename, db["id"]))
-    return {"url": "%s/download/%s/%s" % (req.base_url, fid, quote(filename.rsplit("/", 1)[-1], safe="")),
-            "expires": now_ms() + URL_LIFETIME_MS, "headers": {}}
+    return download_url(req, fid, filename.rsplit("/", 1)[-1])
 
 
 def database_list_folder(req):

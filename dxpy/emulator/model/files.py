@@ -10,6 +10,7 @@ from ..errors import InvalidInput, InvalidState
 from .access import data_object, require_open
 from .ids import now_ms
 from .objects import CLOSERS, create_object
+from .signed_urls import sign, verify
 from .validate import get
 
 MAX_PART_INDEX = 10000
@@ -91,19 +92,28 @@ def file_upload(req):
         headers["content-length"] = str(size)
     if md5 is not None:
         headers["content-md5"] = md5
-    return {"url": "%s/upload/%s/%d" % (req.base_url, obj["id"], index),
-            "expires": now_ms() + URL_LIFETIME_MS, "headers": headers}
+    path, expires = sign(req.platform.url_key, "/upload/%s/%d" % (obj["id"], index), "upload", obj["id"], index,
+                         URL_LIFETIME_MS)
+    return {"url": req.base_url + path, "expires": expires, "headers": headers}
+
+
+def download_url(req, file_id, filename, lifetime_ms=URL_LIFETIME_MS):
+    """``{url, expires, headers}`` of a new signed download URL of *file_id* named *filename*."""
+    path, expires = sign(req.platform.url_key, "/download/%s/%s" % (file_id, quote(filename, safe="")),
+                         "download", file_id, None, lifetime_ms)
+    return {"url": req.base_url + path, "expires": expires, "headers": {}}
 
 
 def file_download(req):
-    obj = data_object(req)
-    get(req.payload, "duration", int, None)
+    obj = data_object(req, project=get(req.payload, "project", str, None))
+    duration = get(req.payload, "duration", int, None)
+    if duration is not None and duration <= 0:
+        raise InvalidInput('Expected key "duration" of input to be a positive number of seconds')
     get(req.payload, "preauthenticated", bool, False)
     filename = get(req.payload, "filename", str, obj["name"])
     if obj["state"] != "closed":
         raise InvalidState("%s is in the %s state and cannot be downloaded" % (obj["id"], obj["state"]))
-    return {"url": "%s/download/%s/%s" % (req.base_url, obj["id"], quote(filename, safe="")),
-            "expires": now_ms() + URL_LIFETIME_MS, "headers": {}}
+    return download_url(req, obj["id"], filename, URL_LIFETIME_MS if duration is None else duration * 1000)
 
 
 def _digest(data, content_md5, index, file_id):
@@ -131,9 +141,10 @@ def store_part(store, obj, index, data, content_md5=None):
     _keep_part(store, obj, index, data, _digest(data, content_md5, index, obj["id"]))
 
 
-def receive_part(platform, file_id, index, data, content_md5=None):
-    """The bytes of a PUT to an upload URL. The MD5 is computed before taking the platform
-    lock, so that parts arriving together are hashed in parallel."""
+def receive_part(platform, file_id, index, data, content_md5=None, query=None):
+    """The bytes of a PUT to an upload URL whose query string is *query*. The MD5 is computed
+    before taking the platform lock, so that parts arriving together are hashed in parallel."""
+    verify(platform.url_key, query, "upload", file_id, index)
     with platform._lock:
         obj = platform._file(file_id)
         params = _params_for(platform, obj)
@@ -160,9 +171,11 @@ def read_file(store, obj):
     return b"".join(store.read_part(obj["id"], index) for index in _part_order(obj))
 
 
-def file_chunks(platform, file_id, first=0, last=None):
+def file_chunks(platform, file_id, first=0, last=None, query=None):
     """``(size, views)``: the closed file's size and memoryviews of its stored parts that
-    cover bytes *first*..*last* (inclusive; None: to the end), in order, without copies."""
+    cover bytes *first*..*last* (inclusive; None: to the end), in order, without copies.
+    *query* is the download URL's query string, checked first."""
+    verify(platform.url_key, query, "download", file_id)
     with platform._lock:
         obj = _readable(platform._file(file_id))
         sizes = [(index, obj["parts"][str(index)]["size"]) for index in _part_order(obj)]

@@ -10,6 +10,7 @@ from .containers import new_container
 from .files import CLOSE_DELAY, read_file, settle_all, store_part
 from .ids import id_class
 from .routes import RouteTable, load_table
+from .signed_urls import new_key
 from .store import Store
 from .tokens import caller_of
 from .users import handle_class, new_user
@@ -23,6 +24,7 @@ class Platform(object):
         self._lock = threading.RLock()
         self.store = Store(data_dir)
         self.close_delay = CLOSE_DELAY  # seconds a closed file stays "closing"
+        self.url_key = new_key()  # signs upload and download URLs
 
     # Users
 
