@@ -34,7 +34,7 @@ _sleep = time.sleep
 _sequence = itertools.count()
 _RequestForAuth = namedtuple("_RequestForAuth", "method url headers")
 _OPTION_NAMES = ("verify", "cert_file", "key_file", "ssl_context", "max_retry_wait", "retry_policy",
-                 "_test_retry_http_request")
+                 "_test_retry_http_request", "body_sink")
 _NO_OPTIONS = dict.fromkeys(_OPTION_NAMES)  # read, never changed
 
 
@@ -482,22 +482,37 @@ def _is_requests_own(function):
         and getattr(function, "__module__", None) == "requests.sessions"
 
 
-def _read_body(response):
-    """The whole body, read in large blocks; a body cut short raises ContentLengthError."""
+# Blocks in which a streamed body is handed over (see body_sink).
+STREAM_BLOCK = 1024 * 1024
+
+
+def _read_body(response, sink=None):
+    """The whole body, read in large blocks; a body cut short raises ContentLengthError.
+    With *sink*, the body goes to ``sink(block)`` as it arrives and b"" is returned."""
     from dxpy import exceptions
     import urllib3
     try:
-        content = response.raw.read(decode_content=True)
+        if sink is None:
+            content = response.raw.read(decode_content=True)
+            received = len(content)
+        else:
+            content, received = b"", 0
+            for block in response.raw.stream(STREAM_BLOCK, decode_content=True):
+                received += len(block)
+                sink(block)
     except urllib3.exceptions.ProtocolError as e:
         response.close()
         raise exceptions.ContentLengthError("the response body was cut short: %s" % e)
+    except BaseException:
+        response.close()  # the sink gave up: the rest of the body is not read
+        raise
     expected = response.headers.get("content-length")
     encoding = response.headers.get("content-encoding", "identity")
-    if expected and expected.isdigit() and encoding == "identity" and int(expected) != len(content):
+    if expected and expected.isdigit() and encoding == "identity" and int(expected) != received:
         response.close()
         raise exceptions.ContentLengthError(
             "Received response with content-length header set to %s but content length is %d"
-            % (expected, len(content)))
+            % (expected, received))
     # Keep requests' own accessors (.content, .text, .json()) working on the read body.
     response._content = content
     response._content_consumed = True
@@ -525,14 +540,14 @@ def _answer_allowance(response, timeout):
     return seconds
 
 
-def _read_body_within(response, timeout):
+def _read_body_within(response, timeout, sink=None):
     """_read_body, given up on (ReadTimeout) once the body has taken its allowance in all
     (_answer_allowance): a server trickling bytes cannot hold a request."""
     from dxpy import _deadline
     seconds = _answer_allowance(response, timeout)
     watch = _deadline.watch(response, seconds)
     try:
-        return _read_body(response)
+        return _read_body(response, sink)
     except dxpy.exceptions.ContentLengthError:
         if watch.fired:
             import requests
@@ -752,7 +767,10 @@ def DXHTTPRequest(resource, data, method="POST", headers=None, auth=True, timeou
     :param kwargs: ``verify``, ``cert_file``, ``key_file``, ``ssl_context`` for TLS,
         ``max_retry_wait`` (seconds, default ``MAX_RETRY_WAIT``) to bound the waiting, and
         ``retry_policy`` (a ``dxpy.retry.RetryPolicy``, used instead of *max_retries* and
-        *max_retry_wait*).
+        *max_retry_wait*), and ``body_sink``: a function called with each successful (2xx)
+        response, returning a function that is handed the body in blocks as it arrives
+        (the body is then not kept; a retry calls *resource* again, which can ask for the
+        rest only).
     :raises: a ``dxpy.exceptions.DXAPIError`` subclass for an API error,
         ``HTTPErrorWithContent`` for other HTTP errors, ``ContentLengthError`` or
         ``BadJSONInReply`` for broken answers; when no answer came, the ``urllib3``
@@ -792,7 +810,10 @@ def DXHTTPRequest(resource, data, method="POST", headers=None, auth=True, timeou
             response = _send(session, _prepared(session, method, url, attempt_headers, body), timeout=timeout,
                              proxies=_proxies_for(url), verify=_verify_for(url, options["verify"]), cert=cert)
             req_id = response.headers.get("x-request-id", "unavailable")
-            content = _read_body_within(response, timeout)
+            sink = None
+            if options["body_sink"] is not None and response.status_code // 100 == 2:
+                sink = options["body_sink"](response)
+            content = _read_body_within(response, timeout, sink)
             if response.status_code // 100 == 3 and response.headers.get("location"):
                 redirects += 1
                 if redirects > MAX_REDIRECTS:

@@ -294,9 +294,12 @@ def test_file_mode_and_defaults():
         DXFile(RID)
 
 
-def test_set_http_threadpool_size_is_deprecated(capsys):
+def test_set_http_threadpool_size_is_kept(monkeypatch):
+    monkeypatch.setattr(DXFile, "_http_threadpool_size", DXFile._http_threadpool_size)
     DXFile.set_http_threadpool_size(3)
-    assert "deprecated" in capsys.readouterr().out
+    assert DXFile._http_threadpool_size == 3
+    with pytest.raises(ValueError):
+        DXFile.set_http_threadpool_size(0)
 
 
 def test_archive_payloads(dx):

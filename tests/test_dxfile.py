@@ -4,6 +4,8 @@ import hashlib
 import io
 import mmap
 import os
+import subprocess
+import sys
 import threading
 import time
 
@@ -55,7 +57,7 @@ def new_closed_file(data, part=PART):
 # -- module constants and part sizes -----------------------------------------------------------
 
 def test_constants_follow_dxpy():
-    assert dxfile.DXFILE_HTTP_THREADS == min(os.cpu_count() or 1, 8)
+    assert dxfile.DXFILE_HTTP_THREADS == _transfer.default_connections()
     assert dxfile.DEFAULT_BUFFER_SIZE == 1024 * 1024 * (96 if dxpy.JOB_ID else 16)
     assert dxfile.MIN_BUFFER_SIZE == 1024 * 1024 and dxfile.FILE_REQUEST_TIMEOUT == 60
     assert DXFile.NO_PROJECT_HINT == "NO_PROJECT_HINT"
@@ -259,9 +261,37 @@ def test_constructor_rejects_bad_arguments():
         DXFile("record-xxxx")
 
 
-def test_set_http_threadpool_size_is_deprecated(capsys):
+def test_set_http_threadpool_size_sets_the_connections_of_transfers(monkeypatch):
+    monkeypatch.setattr(DXFile, "_http_threadpool_size", DXFile._http_threadpool_size)
     DXFile.set_http_threadpool_size(4)
-    assert "deprecated" in capsys.readouterr().out
+    assert DXFile._http_threadpool_size == 4
+    for bad in (0, -1, 33, 2.5, "8", True, None):
+        with pytest.raises(ValueError, match="num_threads must be an integer from 1 to 32"):
+            DXFile.set_http_threadpool_size(bad)
+    assert DXFile._http_threadpool_size == 4
+
+
+def test_connections_default_and_environment_variable(capsys):
+    assert _transfer.default_connections({}) == _transfer.DEFAULT_CONNECTIONS == 16
+    assert _transfer.default_connections({"DX_TRANSFER_CONNECTIONS": " 8 "}) == 8
+    for bad in ("0", "33", "many", "-2", "1.5"):
+        assert _transfer.default_connections({"DX_TRANSFER_CONNECTIONS": bad}) == 16
+        assert "DX_TRANSFER_CONNECTIONS must be an integer from 1 to 32" in capsys.readouterr().err
+
+
+def test_connections_variable_is_read_at_import(tmp_path):
+    code = "import dxpy; from dxpy.bindings.dxfile import DXFile; print(DXFile._http_threadpool_size)"
+    env = dict(os.environ, DX_TRANSFER_CONNECTIONS="5")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "5"
+
+
+def test_parts_held_in_memory_stay_within_the_budget():
+    mib = 1024 * 1024
+    assert _transfer.parts_in_memory(16, 16 * mib) == 4
+    assert _transfer.parts_in_memory(16, 1 * mib) == 16
+    assert _transfer.parts_in_memory(16, 512 * mib) == 2
+    assert _transfer.parts_in_memory(3, 1 * mib) == 3
 
 
 # -- upload_part -------------------------------------------------------------------------------
@@ -486,3 +516,30 @@ def test_attribute_access_still_describes_after_reads(emu):
     r = DXFile(f.get_id())
     assert r.read() == "abc"
     assert r.name == "notes.txt" and r.closed() is True
+
+
+# -- a failed read -----------------------------------------------------------------------------
+
+def test_a_read_after_a_failed_read_starts_afresh(emu):
+    data = payload(5 * PART)
+    f = new_closed_file(data)
+    elsewhere = dxpy.api.project_new({"name": "without the file"})["id"]
+    reader = DXFile(f.get_id(), project=emu.project_id, mode="rb", read_buffer_size=PART)
+    with pytest.raises(dxpy.exceptions.ResourceNotFound):
+        reader.read(PART, project=elsewhere)  # the file is not in that project
+    assert reader._prefetch is None and reader.tell() == 0
+    assert reader.read(PART) == data[:PART]  # the handler's own project holds it
+    with pytest.raises(dxpy.exceptions.ResourceNotFound):
+        reader.read(PART, project=elsewhere)  # a change of project starts a new read-ahead
+    assert reader.read() == data[PART:]
+
+
+def test_a_handler_naming_the_wrong_project_reads_once_it_is_fixed(emu):
+    data = payload(2 * PART)
+    f = new_closed_file(data)
+    elsewhere = dxpy.api.project_new({"name": "without the file"})["id"]
+    reader = DXFile(f.get_id(), project=elsewhere, mode="rb")
+    with pytest.raises(dxpy.exceptions.ResourceNotFound):
+        reader.read()
+    reader.set_ids(f.get_id(), emu.project_id)
+    assert reader.read() == data

@@ -10,7 +10,7 @@ import requests
 
 import dxpy
 import dxpy.api
-from dxpy.bindings import dxfile_functions as fns
+from dxpy.bindings import _download, dxfile_functions as fns
 from dxpy.bindings.dxfile import DXFile
 from dxpy.bindings.dxfile_functions import (download_dxfile, download_folder, list_subfolders, new_dxfile,
                                             open_dxfile, upload_local_file, upload_string)
@@ -254,18 +254,31 @@ def test_download_detects_a_part_md5_mismatch(emu, tmp_path):
 def test_download_retries_a_part_that_came_corrupted(emu, tmp_path, monkeypatch):
     data = payload(3 * PART)
     f = uploaded(tmp_path, data)
-    original = DXFile._read_range
+    original = _download.Download._land
     corrupted = []
 
-    def flaky(self, start, stop, project=None, **kwargs):
-        chunk = original(self, start, stop, project, **kwargs)
-        if start == PART and not corrupted:
-            corrupted.append(start)
-            return b"X" + chunk[1:]
-        return chunk
-    monkeypatch.setattr(DXFile, "_read_range", flaky)
+    def flaky(self, transfer, view, offset, *args):
+        if offset == PART and not corrupted:  # the first bytes of part 2 arrive damaged, once
+            corrupted.append(offset)
+            view = memoryview(b"X" + bytes(view[1:]))
+        return original(self, transfer, view, offset, *args)
+    monkeypatch.setattr(_download.Download, "_land", flaky)
     download_dxfile(f.get_id(), str(tmp_path / "out"), chunksize=PART // 2)
     assert corrupted and (tmp_path / "out").read_bytes() == data
+
+
+def recording_fetches(monkeypatch, fail_from=None):
+    """The (start, stop) of every range download_dxfile fetches; those from *fail_from* on fail."""
+    original = _download.Download._fetch
+    fetched = []
+
+    def fetch(self, transfer, start, stop, *args):
+        fetched.append((start, stop))
+        if fail_from is not None and start >= fail_from:
+            raise InternalError({"error": {"type": "InternalError", "message": "gone"}}, 500)
+        return original(self, transfer, start, stop, *args)
+    monkeypatch.setattr(_download.Download, "_fetch", fetch)
+    return fetched
 
 
 def test_download_resumes_after_the_intact_parts(emu, tmp_path, monkeypatch):
@@ -273,10 +286,7 @@ def test_download_resumes_after_the_intact_parts(emu, tmp_path, monkeypatch):
     f = uploaded(tmp_path, data)
     out = tmp_path / "out"
     out.write_bytes(data[:2 * PART + 500] + b"garbage")  # an interrupted, partly damaged download
-    fetched = []
-    original = DXFile._read_range
-    monkeypatch.setattr(DXFile, "_read_range",
-                        lambda self, a, b, *args, **kw: fetched.append((a, b)) or original(self, a, b, *args, **kw))
+    fetched = recording_fetches(monkeypatch)
     download_dxfile(f.get_id(), str(out))
     assert out.read_bytes() == data
     assert min(a for a, _ in fetched) == 2 * PART  # the two intact parts were kept
@@ -286,19 +296,12 @@ def test_download_after_an_interruption(emu, tmp_path, monkeypatch):
     data = payload(6 * PART)
     f = uploaded(tmp_path, data)
     out = str(tmp_path / "out")
-    original = DXFile._read_range
-    calls = []
-
-    def failing_late(self, start, stop, *args, **kwargs):
-        calls.append(start)
-        if start >= 3 * PART:
-            raise InternalError({"error": {"type": "InternalError", "message": "gone"}}, 500)
-        return original(self, start, stop, *args, **kwargs)
-    monkeypatch.setattr(DXFile, "_read_range", failing_late)
+    original = _download.Download._fetch
+    recording_fetches(monkeypatch, fail_from=3 * PART)
     with pytest.raises(InternalError):
         download_dxfile(f.get_id(), out, chunksize=PART)
     assert len(open(out, "rb").read()) <= 3 * PART
-    monkeypatch.setattr(DXFile, "_read_range", original)
+    monkeypatch.setattr(_download.Download, "_fetch", original)
     download_dxfile(f.get_id(), out)  # ... and the download is run again
     assert open(out, "rb").read() == data
 
@@ -444,3 +447,77 @@ def test_names_are_reexported(emu):
                  "new_dxfile", "open_dxfile"):
         assert getattr(bindings, name) is getattr(fns, name)
     assert dxpy.download_dxfile is download_dxfile and dxpy.DEFAULT_BUFFER_SIZE == fns.dxfile.DEFAULT_BUFFER_SIZE
+
+
+# -- connections -------------------------------------------------------------------------------
+
+def test_a_single_part_file_downloads_on_several_connections(emu, tmp_path, monkeypatch):
+    data = payload(3 * 1024 * KIB)
+    f = uploaded(tmp_path, data, write_buffer_size=len(data))
+    assert len(describe(f, "parts")["parts"]) == 1
+    # Two ranges must be in flight at once to pass the barrier: one connection could not.
+    together = threading.Barrier(2, timeout=60)
+    original = _download.Download._fetch
+    fetched = []
+
+    def fetch(self, transfer, start, stop, *args):
+        fetched.append((start, stop))
+        if len(fetched) <= 2:
+            together.wait()
+        return original(self, transfer, start, stop, *args)
+    monkeypatch.setattr(_download.Download, "_fetch", fetch)
+    download_dxfile(f.get_id(), str(tmp_path / "out"), chunksize=256 * KIB)
+    assert (tmp_path / "out").read_bytes() == data
+    assert len(fetched) == 12 and sorted(fetched)[0][0] == 0 and sorted(fetched)[-1][1] == len(data)
+
+
+def test_downloads_keep_to_the_connections_set(emu, tmp_path, monkeypatch):
+    monkeypatch.setattr(DXFile, "_http_threadpool_size", DXFile._http_threadpool_size)
+    DXFile.set_http_threadpool_size(2)
+    data = payload(12 * PART)
+    f = uploaded(tmp_path, data)
+    lock, running, peak = threading.Lock(), [0], [0]
+    original = _download.Download._fetch
+
+    def fetch(*args):
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        try:
+            return original(*args)
+        finally:
+            with lock:
+                running[0] -= 1
+    monkeypatch.setattr(_download.Download, "_fetch", fetch)
+    download_dxfile(f.get_id(), str(tmp_path / "out"), chunksize=PART)
+    assert (tmp_path / "out").read_bytes() == data and 1 <= peak[0] <= 2
+
+
+def test_a_part_split_in_ranges_that_arrives_damaged_is_fetched_again(emu, tmp_path, monkeypatch):
+    data = payload(2 * 1024 * KIB)
+    f = uploaded(tmp_path, data, write_buffer_size=len(data))
+    original = _download.Download._land
+    damaged = []
+
+    def flaky(self, transfer, view, offset, *args):
+        if offset >= 1024 * KIB and not damaged:
+            damaged.append(offset)
+            view = memoryview(bytes(view[:-1]) + b"!")
+        return original(self, transfer, view, offset, *args)
+    monkeypatch.setattr(_download.Download, "_land", flaky)
+    download_dxfile(f.get_id(), str(tmp_path / "out"), chunksize=256 * KIB)
+    assert damaged and (tmp_path / "out").read_bytes() == data
+
+
+def test_upload_sends_parts_of_a_local_file_as_slices(emu, tmp_path, monkeypatch):
+    data = payload(6 * PART + 5)
+    sent = []
+    original = DXFile._upload_part
+
+    def recording(self, transfer, part, *args, **kwargs):
+        sent.append(type(part).__name__)
+        return original(self, transfer, part, *args, **kwargs)
+    monkeypatch.setattr(DXFile, "_upload_part", recording)
+    f = uploaded(tmp_path, data)
+    assert sent == ["FileSlice"] * 7
+    assert DXFile(f.get_id(), mode="rb").read() == data

@@ -1,6 +1,6 @@
 """The machinery under file transfers: part sizes, the shared worker pool, the Transfer that
 runs one call's jobs on it (captured API server, abort flag, bounded join), bounded sets of
-running jobs, ordered read-ahead, chained hashes and the progress line. The callers hand in
+running jobs, ordered read-ahead, file slices sent as they are read and the progress line. The callers hand in
 the functions that fetch and send (through ``dxpy.DXHTTPRequest``)."""
 import collections
 import concurrent.futures
@@ -50,6 +50,49 @@ def part_size(hint, upload_params, expected_file_size=None, file_is_mmapd=False)
     return size
 
 
+# -- how many connections ---------------------------------------------------------------------
+#
+# A transfer's speed is set by the connections kept busy, not by the CPUs: on a WAN each TCP
+# connection gets about its window over the round trip (tens of MiB/s), while the client's
+# own work per byte (MD5, copies) stays far below a core's speed. Downloads stream each range
+# to disk and uploads send parts from the file, so a connection costs a thread and about
+# one block of memory: 16 connections fill a cloud worker's link at round trips of 1-200 ms
+# without holding more memory than dxpy does with 2 (README: transfer benchmark).
+
+CONNECTIONS_VARIABLE = "DX_TRANSFER_CONNECTIONS"
+DEFAULT_CONNECTIONS = 16
+MAX_CONNECTIONS = 32  # dxpy.http keeps this many connections per host (POOL_SIZE)
+# Bytes of file data that transfers holding parts in memory (DXFile.write, DXFile.read)
+# keep in flight at most, whatever the number of connections (at least two parts).
+MEMORY_BUDGET = 64 * 1024 * 1024
+
+
+def check_connections(value, what="the number of connections"):
+    """*value* if it is an integer from 1 to MAX_CONNECTIONS; ValueError otherwise."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_CONNECTIONS:
+        raise ValueError("%s must be an integer from 1 to %d, not %r" % (what, MAX_CONNECTIONS, value))
+    return value
+
+
+def default_connections(environ=None):
+    """The connections a transfer uses unless told otherwise: $DX_TRANSFER_CONNECTIONS, else
+    DEFAULT_CONNECTIONS (a bad value is reported, then ignored)."""
+    text = (os.environ if environ is None else environ).get(CONNECTIONS_VARIABLE, "").strip()
+    if not text:
+        return DEFAULT_CONNECTIONS
+    try:
+        return check_connections(int(text) if text.isdigit() else text, CONNECTIONS_VARIABLE)
+    except ValueError as e:
+        from ..utils import warn
+        warn("%s; using %d" % (e, DEFAULT_CONNECTIONS))
+        return DEFAULT_CONNECTIONS
+
+
+def parts_in_memory(connections, part_size):
+    """How many parts held in memory may be in flight: one per connection, within MEMORY_BUDGET."""
+    return max(2, min(connections, MEMORY_BUDGET // max(1, part_size)))
+
+
 # -- the worker pool -------------------------------------------------------------------------
 
 _pool_lock = threading.Lock()
@@ -88,10 +131,13 @@ class Transfer(object):
     job checks before it starts and before each attempt at a request (``check``).
     ``abort`` cancels the queued jobs and waits (bounded) for the running ones."""
 
-    def __init__(self, threads):
+    def __init__(self, threads, connections=None):
         import dxpy
         self.threads = max(1, threads)
         self.pool = worker_pool(self.threads)
+        # Jobs that send take one of these for the time of the send (a job may prepare its
+        # next part while *connections* others are sending).
+        self.connections = threading.BoundedSemaphore(connections or self.threads)
         self.apiserver, self.auth = dxpy.APISERVER, dxpy.AUTH_HELPER
         self.aborted = False
         self._lock = threading.Lock()
@@ -144,10 +190,11 @@ class Transfer(object):
 
 
 class BoundedJobs(object):
-    """Jobs of one writer on the pool, at most *threads* of them unfinished: ``submit`` waits
-    for a slot, which bounds the memory the jobs' data holds. Each job is called with the
-    Transfer as its first argument. The first failure aborts the rest and is raised by the
-    ``submit`` or ``wait_all`` that notices it."""
+    """Jobs of one writer on the pool, at most *jobs* of them unfinished (``limits`` is
+    ``(jobs, connections)``): ``submit`` waits for a slot, which bounds the memory the
+    jobs' data holds. Each job is called with the Transfer as its first argument. The
+    first failure aborts the rest and is raised by the ``submit`` or ``wait_all`` that
+    notices it."""
 
     def __init__(self):
         self.transfer = None
@@ -156,9 +203,9 @@ class BoundedJobs(object):
     def __len__(self):
         return len(self._futures)
 
-    def submit(self, threads, fn, *args, **kwargs):
+    def submit(self, limits, fn, *args, **kwargs):
         if self.transfer is None:
-            self.transfer = Transfer(threads)
+            self.transfer = Transfer(*limits)
         try:
             while len(self._futures) >= self.transfer.threads:
                 self._collect(concurrent.futures.FIRST_COMPLETED)
@@ -233,54 +280,6 @@ class OrderedPrefetch(object):
         self.transfer.abort()
 
 
-class ChainedHashes(object):
-    """Running hashes of parts fetched as several ranges by several workers: each range is
-    added in its turn (after the one before it in the same part), so parts hash in parallel
-    while each one's ranges hash in order. ``close`` (or a failed range) releases waiters."""
-
-    def __init__(self, new_hasher):
-        self._new_hasher = new_hasher
-        self._cond = threading.Condition()
-        self._parts = {}  # key -> [hasher, next start, failed]
-        self._closed = False
-
-    def seed(self, key, hasher, first_start):
-        """Chain *key* continues *hasher* (bytes before *first_start* already in it)."""
-        with self._cond:
-            self._parts[key] = [hasher, first_start, False]
-
-    def _state(self, key, first_start):
-        state = self._parts.get(key)
-        if state is None:
-            state = self._parts[key] = [self._new_hasher(), first_start, False]
-        return state
-
-    def add(self, key, first_start, start, stop, data):
-        """Hash *data* (bytes [start, stop) of part *key*, which begins at *first_start*);
-        returns the part's hasher."""
-        with self._cond:
-            state = self._state(key, first_start)
-            while state[1] != start and not state[2] and not self._closed:
-                self._cond.wait()
-            if state[2] or self._closed:
-                raise DXFileError("an earlier range of the same part failed")
-        state[0].update(data)  # this worker's turn: nobody else touches this hasher now
-        with self._cond:
-            state[1] = stop
-            self._cond.notify_all()
-        return state[0]
-
-    def fail(self, key, first_start):
-        with self._cond:
-            self._state(key, first_start)[2] = True
-            self._cond.notify_all()
-
-    def close(self):
-        with self._cond:
-            self._closed = True
-            self._cond.notify_all()
-
-
 def ranges(start, end, first_size, max_size):
     """``(first, end_exclusive)`` spans covering [start, end): *first_size* bytes, then
     doubling up to *max_size*, so a short read costs little and a long one goes fast."""
@@ -353,6 +352,50 @@ class Progress(object):
 
 
 # -- sending a part ----------------------------------------------------------------------------
+
+# Blocks in which local file data is read for checksums (one per busy worker in memory).
+FILE_BLOCK = 1024 * 1024
+
+
+class FileSlice(object):
+    """*size* bytes of the open file *fileno* from *offset*, read as they are sent (through
+    ``os.pread``: the part is never held in memory, and parts of one file are read by
+    several workers at once). Seekable, so that a retry sends it again."""
+
+    def __init__(self, fileno, offset, size):
+        self.fileno, self.offset, self.size = fileno, offset, size
+        self._pos = 0
+
+    def __len__(self):
+        return self.size
+
+    def read(self, size=-1):
+        left = self.size - self._pos
+        size = left if size is None or size < 0 else min(size, left)
+        if size <= 0:
+            return b""
+        block = os.pread(self.fileno, size, self.offset + self._pos)
+        if not block:
+            raise DXFileError("the local file ended before byte %d" % (self.offset + self.size))
+        self._pos += len(block)
+        return block
+
+    def tell(self):
+        return self._pos
+
+    def seek(self, offset, whence=os.SEEK_SET):
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._pos, os.SEEK_END: self.size}[whence]
+        self._pos = max(0, min(self.size, base + offset))
+        return self._pos
+
+    def blocks(self, block_size):
+        """The slice's bytes in blocks (for its checksum), without moving the send position."""
+        for start in range(0, self.size, block_size):
+            block = os.pread(self.fileno, min(block_size, self.size - start), self.offset + start)
+            if not block:
+                raise DXFileError("the local file ended before byte %d" % (self.offset + self.size))
+            yield block
+
 
 class BlockReader(object):
     """Bytes handed to the HTTP client as a seekable file of known length, so that it sends

@@ -23,7 +23,8 @@ from ..utils.resolver import object_exists_in_project
 
 __all__ = ["DXFile", "DXFILE_HTTP_THREADS", "DEFAULT_BUFFER_SIZE"]
 
-DXFILE_HTTP_THREADS = min(os.cpu_count() or 1, 8)
+# Connections per transfer: $DX_TRANSFER_CONNECTIONS, else sized for a WAN link (_transfer).
+DXFILE_HTTP_THREADS = _transfer.default_connections()
 MIN_BUFFER_SIZE = 1024 * 1024
 # Inside a job (DX_JOB_ID set when dxpy was imported) bigger buffers pay off.
 DEFAULT_BUFFER_SIZE = 1024 * 1024 * (96 if dxpy.JOB_ID else 16)
@@ -32,6 +33,8 @@ FILE_REQUEST_TIMEOUT = 60
 PART_UPLOAD_REQUEST_TIMEOUT_SECONDS = 300
 
 MAX_PART_INDEX = 10000
+# Parts of a local file made ready (MD5, upload URL) while the connections are all sending.
+PREPARED_AHEAD = 4
 # The first range a reader fetches; later ones double up to the read buffer size.
 FIRST_READ_SIZE = 1024 * 1024
 # Attempts at a range whose body has the wrong length (each one retried by DXHTTPRequest).
@@ -101,7 +104,7 @@ class DXFile(DXDataObject):
 
     _class = "file"
 
-    # Threads of the transfer pool, and the most parts or ranges one file keeps in flight.
+    # The connections one transfer keeps busy (set_http_threadpool_size changes it).
     _http_threadpool_size = DXFILE_HTTP_THREADS
 
     # Passed as *project* to download calls to say "bill no particular project".
@@ -109,8 +112,9 @@ class DXFile(DXDataObject):
 
     @classmethod
     def set_http_threadpool_size(cls, num_threads):
-        """Deprecated: transfers size their own thread pool; this only says so."""
-        print("set_http_threadpool_size is deprecated")
+        """Use *num_threads* connections (1 to 32) for each upload or download from now on
+        (default: $DX_TRANSFER_CONNECTIONS, else 16). ValueError for anything else."""
+        cls._http_threadpool_size = _transfer.check_connections(num_threads, "num_threads")
 
     def __init__(self, dxid=None, project=None, mode=None, read_buffer_size=DEFAULT_BUFFER_SIZE,
                  write_buffer_size=DEFAULT_BUFFER_SIZE, expected_file_size=None, file_is_mmapd=False):
@@ -153,7 +157,7 @@ class DXFile(DXDataObject):
         prefetch = getattr(self, "_prefetch", None)
         if prefetch is not None:
             prefetch.close()
-        self._prefetch, self._prefetch_next = None, None
+        self._prefetch, self._prefetch_next, self._prefetch_project = None, None, None
         self._chunk, self._chunk_start = b"", 0
         self._decoder = None
 
@@ -286,7 +290,15 @@ class DXFile(DXDataObject):
         index = self._cur_part
         self._cur_part += 1
         if multithread:
-            self._jobs.submit(type(self)._http_threadpool_size, self._upload_part, data, index, **kwargs)
+            connections = type(self)._http_threadpool_size
+            if isinstance(data, _transfer.FileSlice):
+                # Read as it is sent: a few more parts get their MD5 and upload URL ready
+                # while *connections* others are being sent.
+                limits = (connections + PREPARED_AHEAD, connections)
+            else:
+                jobs = _transfer.parts_in_memory(connections, len(data))
+                limits = (jobs, jobs)
+            self._jobs.submit(limits, self._upload_part, data, index, **kwargs)
         else:
             self._upload_part(None, data, index, **kwargs)
 
@@ -311,7 +323,11 @@ class DXFile(DXDataObject):
     def _upload_part(self, transfer, data, index, display_progress=False, report_progress_fn=None, **kwargs):
         """upload_part; as a job of *transfer*, whose API server it uses and whose abort
         flag stops it before any further attempt."""
-        if hasattr(data, "read") and hasattr(data, "seek") and hasattr(data, "tell"):
+        if isinstance(data, _transfer.FileSlice):
+            body, md5, size = data, md5_hasher(), len(data)
+            for block in data.blocks(_transfer.FILE_BLOCK):
+                md5.update(block)
+        elif hasattr(data, "read") and hasattr(data, "seek") and hasattr(data, "tell"):
             body, md5, size = data, md5_hasher(), 0
             start = data.tell()
             for block in iter(lambda: data.read(MD5_READ_CHUNK_SIZE), b""):
@@ -333,10 +349,9 @@ class DXFile(DXDataObject):
                                    max_wait=dxpy.http.MAX_RETRY_WAIT if max_wait is None else max_wait)
         url_calls = [0]
 
-        def upload_url_and_headers():
-            # Called before each attempt at the PUT. The upload URL calls share the part's
-            # retries: the n-th may retry only what the PUT has left, so the nested retry
-            # loops do not multiply.
+        def new_upload_url():
+            # The upload URL calls share the part's retries: the n-th may retry only what the
+            # PUT has left, so the nested retry loops do not multiply.
             budget = {"max_retries": max(0, policy.max_retries - url_calls[0]), "max_retry_wait": policy.max_wait}
             url_calls[0] += 1
             if transfer is None:
@@ -345,9 +360,18 @@ class DXFile(DXDataObject):
                 resp = transfer.api_call("/%s/upload" % self._dxid, request, **dict(api_kwargs, **budget))
             return resp["url"], _validate_headers(resp.get("headers", {}))
 
-        dxpy.DXHTTPRequest(upload_url_and_headers, body, method="PUT", jsonify_data=False, prepend_srv=False,
-                           always_retry=True, timeout=PART_UPLOAD_REQUEST_TIMEOUT_SECONDS, auth=None,
-                           retry_policy=policy)
+        # Asked for before a connection is taken (while other parts are being sent); every
+        # later attempt at the PUT asks for a fresh one.
+        first = [new_upload_url()]
+
+        def upload_url_and_headers():
+            return first.pop() if first else new_upload_url()
+
+        slot = transfer.connections if transfer is not None else threading.Lock()
+        with slot:
+            dxpy.DXHTTPRequest(upload_url_and_headers, body, method="PUT", jsonify_data=False, prepend_srv=False,
+                               always_retry=True, timeout=PART_UPLOAD_REQUEST_TIMEOUT_SECONDS, auth=None,
+                               retry_policy=policy)
         with self._lock:
             self._num_uploaded_parts += 1
         if display_progress:
@@ -560,11 +584,17 @@ class DXFile(DXDataObject):
                 self._pos += take
                 wanted -= take
                 continue
-            if self._prefetch is None or self._prefetch_next != self._pos:
+            if self._prefetch is None or self._prefetch_next != self._pos or self._prefetch_project != project:
                 self._start_prefetch(project, kwargs)
             self._chunk_start = self._prefetch_next
             self._chunk = b""  # released before the next range arrives
-            self._chunk = self._prefetch.next()
+            try:
+                self._chunk = self._prefetch.next()
+            except BaseException:
+                # Nothing of a failed read-ahead is reused: the next read starts afresh
+                # (with the project it names), from the position reached.
+                self._drop_read_state()
+                raise
             if self._chunk is None:
                 raise DXFileError("%s ended at byte %d, before its size of %d bytes"
                                   % (self._dxid, self._prefetch_next, self._file_length))
@@ -573,14 +603,14 @@ class DXFile(DXDataObject):
 
     def _start_prefetch(self, project, kwargs):
         self._drop_read_state()
-        size = type(self)._http_threadpool_size
         spans = _transfer.ranges(self._pos, self._file_length, FIRST_READ_SIZE, self._read_bufsize)
-        transfer = _transfer.Transfer(size)
+        # One range ahead per connection, as many as fit the memory budget: the reader takes
+        # each one as it arrives, and the ranges ahead are held in memory until then.
+        depth = _transfer.parts_in_memory(type(self)._http_threadpool_size, self._read_bufsize)
+        transfer = _transfer.Transfer(depth)
         tasks = ((start, stop, project) for start, stop in spans)
-        # As many ranges ahead as there are workers: more only hold memory, as the reader
-        # takes each one as soon as it arrives.
-        self._prefetch = _transfer.OrderedPrefetch(transfer, size, self._fetch_task(transfer, kwargs), tasks)
-        self._prefetch_next = self._pos
+        self._prefetch = _transfer.OrderedPrefetch(transfer, depth, self._fetch_task(transfer, kwargs), tasks)
+        self._prefetch_next, self._prefetch_project = self._pos, project
 
     def _fetch_task(self, transfer, kwargs):
         def fetch(start, stop, project):
