@@ -45,7 +45,7 @@ class Scenario(object):
              "find_paging", "find_filters", "find_one", "links_and_handlers", "resolve_paths",
              "project_lifecycle", "move_and_folders", "upload_multipart",
              "download_md5", "read_range", "download_urls", "not_found", "invalid_input",
-             "invalid_state_download", "invalid_authentication")
+             "invalid_state_download", "invalid_authentication", "system_routes")
 
     def __init__(self, workdir):
         self.workdir = workdir
@@ -364,6 +364,18 @@ class Scenario(object):
         finally:
             dxpy.set_security_context(good)
         dxpy.api.system_whoami()
+
+    # -- the platform's service routes ----------------------------------------------------
+
+    def step_system_routes(self):
+        assert dxpy.api.system_greet({"client": "dxclient", "version": "v0.417.1"}) == {"messages": []}
+        assert dxpy.api.system_headers()["user-agent"].startswith("dxpy/")
+        full = dxpy.api.system_find_projects({"limit": 1}, want_full_response=True)
+        assert full.headers["x-content-type-options"] == "nosniff", dict(full.headers)
+        server_time = dxpy.DXHTTPRequest("/system/comeBackLater", {})["currentTime"]
+        # 503 with Retry-After: 1 until then; the client waits and asks again
+        answer = dxpy.DXHTTPRequest("/system/comeBackLater", {"waitUntil": server_time + 800})
+        assert answer["currentTime"] >= server_time + 800, answer
 
     def run(self, names):
         for name in names:

@@ -28,7 +28,7 @@ NONCE_RE = re.compile(r"^[0-9a-f]{64}\d+\.\d{6}$")
 with open(ROUTES_PATH) as _fd:
     TABLE = json.load(_fd)["routes"]
 # dxpy.api wraps the API server's routes; the table also lists the auth server's, for the emulator
-ROUTES = [e for e in TABLE if e.get("server", "api") == "api"]
+ROUTES = [e for e in TABLE if e.get("server", "api") == "api" and e.get("wrapper", True)]
 
 
 class Recorder(object):

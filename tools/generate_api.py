@@ -6,7 +6,9 @@ The routes live in dxpy/api_routes.json: {"routes": [entry, ...]}, one table tha
 
     route     the route as documented, e.g. "/analysis-xxxx/addTags" or "/system/whoami"
     server    "auth" for routes of the auth server, which dxpy.api does not wrap (default "api")
-    function  name of the Python wrapper, e.g. "analysis_add_tags" (API server routes)
+    wrapper   false for an API server route that dxpy.api does not wrap either (the platform's
+              /system/comeBackLater, which clients call by path to test their retries)
+    function  name of the Python wrapper, e.g. "analysis_add_tags" (wrapped routes)
     kind      "object"         -> f(object_id, input_params={}, always_retry=..., **kwargs)
               "app"            -> f(app_name_or_id, alias=None, input_params={}, ...)
               "globalworkflow" -> f(name_or_id, alias=None, input_params={}, ...)
@@ -77,8 +79,13 @@ def render_function(entry):
     return "\n".join(lines) + "\n"
 
 
+def is_wrapped(entry):
+    """Whether dxpy.api has a function for the route: API server routes, unless marked otherwise."""
+    return entry.get("server", "api") == "api" and entry.get("wrapper", True)
+
+
 def render_module(routes):
-    return HEADER + "".join("\n\n" + render_function(e) for e in routes if e.get("server", "api") == "api")
+    return HEADER + "".join("\n\n" + render_function(e) for e in routes if is_wrapped(e))
 
 
 def load_routes():
@@ -118,7 +125,7 @@ def import_reference(path):
         })
         if "emulator" in known.get(route, {}):
             routes[-1]["emulator"] = known[route]["emulator"]
-    write_routes(routes + [entry for entry in known.values() if entry.get("server", "api") != "api"])
+    write_routes(routes + [entry for entry in known.values() if not is_wrapped(entry)])
     print("wrote %s (%d routes)" % (os.path.relpath(ROUTES_PATH, ROOT), len(routes)))
 
 

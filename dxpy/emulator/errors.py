@@ -11,6 +11,7 @@ class PlatformError(Exception):
         self.message = message
         self.status = status
         self.details = details
+        self.headers = []  # extra response headers, e.g. ("Retry-After", "5")
 
     def to_json(self):
         error = {"type": self.error_type, "message": self.message}

@@ -38,7 +38,8 @@ from .faults import FaultRule, FaultRules, default_error_type
 
 FAULTS_ROUTE = "/emulator/faults"
 # The auth server's login route: how a client gets a token in the first place.
-UNAUTHENTICATED_ROUTES = frozenset(["/system/newAuthToken"])
+# /system/greet is what a client asks before it has logged in.
+UNAUTHENTICATED_ROUTES = frozenset(["/system/newAuthToken", "/system/greet"])
 
 # Bodies up to this size go out with their headers in one write; larger ones follow the
 # headers in slices of _BLOCK bytes (memoryview slices: no copies).
@@ -212,7 +213,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             try:
                 return handler(path, body)
             except PlatformError as e:
-                return Response.error(e)  # may fail too, on details that are not JSON
+                return Response.error(e, e.headers)  # may fail too, on details that are not JSON
         except Exception as e:  # a bug in the emulator must not cost the client its connection
             sys.stderr.write("dxpy emulator: %s %s failed\n%s" % (self.command, path, traceback.format_exc()))
             return Response.error(errors.InternalError("%s: %s" % (type(e).__name__, e)))
@@ -225,7 +226,8 @@ class RequestHandler(BaseHTTPRequestHandler):
             return Response.json(200, self._change_faults(_parse_json(self.headers.get("Content-Type"), body)))
         user = None if path in UNAUTHENTICATED_ROUTES else self._authenticate()
         payload = _parse_json(self.headers.get("Content-Type"), body)
-        return Response.json(200, self.server.platform.call(user, path, payload, base_url=self.server.base_url))
+        return Response.json(200, self.server.platform.call(user, path, payload, base_url=self.server.base_url,
+                                                            headers=self.headers))
 
     def _upload(self, path, body):
         parts = path.split("/")
@@ -354,7 +356,8 @@ class RequestHandler(BaseHTTPRequestHandler):
         lines = ["HTTP/1.1 %d %s" % (response.status, self.responses.get(response.status, ("",))[0]),
                  "Content-Type: " + response.content_type,
                  "Content-Length: %d" % declared,
-                 "X-Request-ID: " + self._request_id]
+                 "X-Request-ID: " + self._request_id,
+                 "X-Content-Type-Options: nosniff"]
         lines.extend("%s: %s" % header for header in response.headers)
         if self.close_connection:
             lines.append("Connection: close")

@@ -19,7 +19,7 @@ class Request(object):
     """One API call: the caller, the ID in the route (or None), the parsed input and the route's
     entry in the route table (``routes.Route``)."""
 
-    def __init__(self, platform, user, resource_id, payload, base_url, route):
+    def __init__(self, platform, user, resource_id, payload, base_url, route, headers=None):
         self.platform = platform
         self.store = platform.store
         self.state = platform.store.state
@@ -28,6 +28,7 @@ class Request(object):
         self.payload = payload
         self.base_url = base_url
         self.route = route
+        self.headers = headers if headers is not None else {}  # the HTTP request's headers
 
 
 def not_found(entity_id):

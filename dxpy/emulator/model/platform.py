@@ -58,7 +58,9 @@ class Platform(object):
 
     # API calls
 
-    def call(self, user_id, route, payload, base_url=""):
+    def call(self, user_id, route, payload, base_url="", headers=None):
+        """The answer to *route* called by *user_id* with *payload*; *headers* are the HTTP
+        request's (``/system/headers`` echoes them)."""
         found = ROUTES.find(route)
         if found is None:
             raise InvalidInput("%s is not implemented by the emulator" % route)
@@ -70,7 +72,7 @@ class Platform(object):
                     and klass not in ROUTES.named_classes:
                 raise not_found(resource_id)
             settle_all(self.store.state)
-            req = Request(self, user_id, resource_id, payload, base_url, facts)
+            req = Request(self, user_id, resource_id, payload, base_url, facts, headers)
             nonce_key = self._nonce_key(user_id, route, payload) if facts.nonce else None
             if nonce_key is not None and nonce_key in self.store.state["nonces"]:
                 return self._replay(nonce_key, payload)
