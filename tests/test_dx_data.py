@@ -424,19 +424,6 @@ def test_get_file_honours_output(dx_this, cli_emulator):
     assert local_bytes(dx_this, "into", "b.txt") == b"second file\n"
 
 
-def test_get_of_an_applet_is_not_available_yet(dx_this):
-    dx_this.project = dxpy.api.project_new({"name": "get-applet"})["id"]
-    applet = dxpy.DXApplet()
-    applet.new(project=dx_this.project, name="app1", dxapi="1.0.0", inputSpec=[], outputSpec=[],
-               runSpec={"interpreter": "bash", "code": "main() { :; }", "distribution": "Ubuntu",
-                        "release": "20.04", "version": "0"})
-    result = dx_this.run("get", dx_this.project + ":/app1")
-    assert result.returncode == 3
-    assert result.stderr == ("dxpy.exceptions.DXCLIError: dx get of applet objects is not available in this "
-                             "version of dx\n")
-    assert os.listdir(str(dx_this.home)) == []
-
-
 def test_get_output_path(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
 

@@ -288,11 +288,40 @@ def _describe_global(path):
     return None, {"id": desc["id"], "describe": desc}
 
 
-_GET_LATER = ("applet", "app", "workflow", "globalworkflow", "database")
+def get_applet(project, entity_result, args):
+    """``dx get`` of an applet: its source directory, resources included unless omitted."""
+    import dxpy
+    from ..utils.executable_unbuilder import dump_executable
+    output_path = get_output_path(entity_result["describe"]["name"], entity_result["describe"]["class"], args)
+    print("Downloading applet data", file=sys.stderr)
+    applet = dxpy.DXApplet(entity_result["id"], project=project)
+    describe_output = applet.describe(incl_properties=True, incl_details=True)
+    dump_executable(applet, output_path, omit_resources=args.omit_resources, describe_output=describe_output)
+
+
+def get_app(entity_result, args):
+    """``dx get`` of an app: its source directory, resources included unless omitted."""
+    import dxpy
+    from ..utils.executable_unbuilder import dump_executable
+    output_path = get_output_path(entity_result["describe"]["name"], entity_result["describe"]["class"], args)
+    print("Downloading application data", file=sys.stderr)
+    dump_executable(dxpy.DXApp(entity_result["id"]), output_path, omit_resources=args.omit_resources)
+
+
+def get_workflow(entity_result, args):
+    """``dx get`` of a workflow or global workflow: its dxworkflow.json (and Readme.md)."""
+    import dxpy
+    from ..utils.executable_unbuilder import dump_executable
+    desc = entity_result["describe"]
+    output_path = get_output_path(desc["name"], desc["class"], args)
+    print("Downloading workflow data", file=sys.stderr)
+    handler = dxpy.DXWorkflow if desc["class"] == "workflow" else dxpy.DXGlobalWorkflow
+    dump_executable(handler(entity_result["id"]), output_path, omit_resources=True, describe_output=desc)
 
 
 def get(args):
-    """``dx get PATH``: a file's contents or a record's details, saved locally."""
+    """``dx get PATH``: a file's contents, a record's details, or the source directory of an
+    applet, app, workflow or global workflow, saved locally."""
     found = _describe_global(args.path)
     project, result = found if found is not None else _resolve_entity(args.path, expected="entity")
     klass = result["describe"]["class"]
@@ -300,8 +329,14 @@ def get(args):
         _get_file(project, result["describe"], args)
     elif klass == "record":
         get_record(result, args)
-    elif klass in _GET_LATER:
-        raise DXCLIError("dx get of %s objects is not available in this version of dx" % klass)
+    elif klass == "applet":
+        get_applet(project, result, args)
+    elif klass == "app":
+        get_app(result, args)
+    elif klass in ("workflow", "globalworkflow"):
+        get_workflow(result, args)
+    elif klass == "database":
+        raise DXCLIError("dx get of database objects is not available in this version of dx")
     else:
         err_exit("Error: The given object is of class " + klass + " but an object of class file, record, "
                  "applet, app, or workflow was expected", EXPECTED_ERR_EXIT_STATUS)
@@ -406,7 +441,8 @@ def _add_get(subparsers):
         "get", help="Download records, apps, applets, workflows, files, and databases.", prog="dx get",
         parents=[env_args],
         description=fill('Save the contents of a data object locally: a file\'s data, a record\'s details as '
-                         'JSON. "-o -" writes them to stdout.'))
+                         'JSON ("-o -" writes them to stdout), or the source directory of an applet, app or '
+                         'workflow, from which "dx build" makes it again.'))
     parser.add_argument("path", help="ID or name of the object")
     parser.add_argument("-o", "--output",
                         help='Local path to save to ("-" for stdout, for files and records); by default the '
