@@ -48,7 +48,7 @@ def test_bad_option_exits_2():
 
 
 @pytest.mark.parametrize("words", [["run", "applet-xxxx", "-y"], ["add", "users", "app-x", "user-y"],
-                                   ["build", "."], ["find", "apps"]])
+                                   ["build_asset", "."], ["find", "apps"]])
 def test_a_command_not_available_yet_says_so_and_exits_3(words):
     result = dx(*words)
     assert result.returncode == 3, result.stderr

@@ -15,7 +15,6 @@ def _add_list_stages(children):
 # name -> (one-line help, categories, subcommands as (name, help, categories), or as the function
 # that adds the parser of a subcommand that is available)
 _PENDING = {
-    "build": ("Create a new applet/app, or a workflow", ("exec",), ()),
     "build_asset": ("Build an asset bundle", ("exec",), ()),
     "list": ("Print the members of a list", (), (
         ("users", "List authorized users for an app", ("exec",)),

@@ -23,7 +23,7 @@ COMMAND_MODULES = [
     ("describe", "describing"),
     ("upload", "data"), ("download", "data"), ("make_download_url", "data"), ("cat", "data"),
     ("head", "data"),
-    ("build", "pending"), ("build_asset", "pending"), ("add", "lists"), ("list", "pending"),
+    ("build", "build"), ("build_asset", "pending"), ("add", "lists"), ("list", "pending"),
     ("remove", "lists"), ("update", "projects"), ("install", "pending"), ("uninstall", "pending"),
     ("run", "pending"), ("watch", "watch"), ("ssh_config", "executions"), ("ssh", "executions"),
     ("terminate", "executions"),

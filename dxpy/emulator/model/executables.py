@@ -173,7 +173,16 @@ def _run_spec(payload):
     for entry, requirements in spec.get("systemRequirements", {}).items():
         if not isinstance(requirements, dict):
             raise InvalidInput('Expected key "runSpec.systemRequirements.%s" of input to be a JSON object' % entry)
+        instance_type = requirements.get("instanceType")
+        if instance_type is not None and instance_type not in _known_instance_types():
+            raise InvalidInput('The instance type specified for stage "%s" is not a recognized instance type' % entry)
     return copy.deepcopy(spec)
+
+
+def _known_instance_types():
+    # The instance types of the platform: the table `dx run --instance-type-help` prints.
+    from ...utils.completer import InstanceTypesCompleter
+    return InstanceTypesCompleter.instance_types
 
 
 def access_spec(payload):

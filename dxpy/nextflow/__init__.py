@@ -1,0 +1,1 @@
+"""Nextflow pipelines on DNAnexus: building them with the Nextflow Pipeline Importer app."""
