@@ -24,7 +24,7 @@ import dxpy.app_builder
 import dxpy.executable_builder
 import dxpy.workflow_builder
 from dxpy.nextflow.nextflow_builder import build_pipeline_with_npi
-from dxpy.nextflow.nextflow_utils import is_importer_job
+from dxpy.nextflow.nextflow_utils import get_resources_subpath, is_importer_job  # noqa: F401 (dxpy's names)
 from ..app_categories import APP_CATEGORIES
 from ..cli.parsers import process_extra_args
 from ..compat import USING_PYTHON2, basestring  # noqa: F401  (dxpy's names here)
