@@ -18,6 +18,7 @@ from dxpy.bindings.dxworkflow import new_dxworkflow
 from dxpy.emulator.execution import lifecycle
 from dxpy.emulator.execution.runner import JobRunner, policy_seconds
 from dxpy.exceptions import DXAPIError, DXJobFailureError
+from dxpy.utils import local_exec_utils
 
 FAN_OUT = '''
 import dxpy
@@ -219,12 +220,22 @@ def test_bash_nonzero_exit_is_an_app_internal_error(emu):
     assert "failure from" not in message
 
 
-def test_bash_entry_point_that_does_not_exist(emu):
-    # A subjob asks for a function the script does not define.
-    code = "main() {\n  dx-jobutil-add-output a $(dx-jobutil-new-job nowhere):x --class jobref\n}\n"
-    desc, _ = failed(make_applet(code, interpreter="bash").run({}))
-    assert desc["failureReason"] == "AppInternalError"
-    assert "nowhere" in desc["failureMessage"] and desc["failureFrom"]["function"] == "nowhere"
+def test_bash_entry_point_that_does_not_exist(emu, tmp_path):
+    # As on the platform (and in local runs): a script without the entry point's function has done
+    # its work at global scope; the job succeeds with what that wrote, and says so in its log.
+    code = ('echo "global scope ran"\n'
+            'main() {\n  dx-jobutil-add-output sub $(dx-jobutil-new-job nowhere) --class string\n}\n')
+    parent = make_applet(code, interpreter="bash").run({})
+    sub = dxpy.DXJob(finish(parent)["output"]["sub"])
+    desc = finish(sub)
+    assert (desc["function"], desc["state"], desc["output"]) == ("nowhere", "done", {})
+    assert "global scope ran" in emu.job_log(sub.get_id())
+    assert "Not invoking entry point function nowhere because it was not found" in emu.job_log(sub.get_id())
+    # the same script run locally behaves alike
+    script = tmp_path / "app.sh"
+    script.write_text(code)
+    assert local_exec_utils.run_locally(str(script), {}, function="nowhere",
+                                        job_homedirs=str(tmp_path / "jobs")) == {}
 
 
 def test_two_stage_workflow_passes_stage_outputs(emu):

@@ -20,8 +20,9 @@ def write_command_shims(directory, python=None):
     """Write one executable shell script per command into *directory*, running it with *python*
     (default: this interpreter) and this copy of dxpy. For job processes that need the commands
     on their PATH when the package is not installed (e.g. tests run from a source tree)."""
+    from ..utils.job_launcher import library_root
     python = python or sys.executable
-    package_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    package_root = library_root()
     os.makedirs(directory, exist_ok=True)
     paths = []
     for name, module in sorted(COMMANDS.items()):

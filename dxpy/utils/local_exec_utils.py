@@ -25,8 +25,6 @@ in that process and its subjobs locally afterwards.
 import collections
 import json
 import os
-import re
-import shlex
 import shutil
 import subprocess
 import sys
@@ -35,7 +33,7 @@ import threading
 import time
 
 import dxpy
-from . import file_load_utils
+from . import job_launcher
 from .exec_utils import DXJSONEncoder
 from .describe import (JOB_STATES, get_field_from_jbor, get_index_from_jbor, get_job_from_jbor, is_job_ref,
                        job_output_to_str)
@@ -50,7 +48,6 @@ eol = "\n"
 _REQUIRED_ENV_VARS = ("DX_FS_ROOT", "DX_TEST_CODE_PATH", "DX_TEST_JOB_HOMEDIRS")
 _QUEUE_FILE = "job_queue.json"
 _OUTPUTS_FILE = "job_outputs.json"
-_BASH_FUNCTION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 # Threads of one job may queue subjobs at the same time; the files are read, changed and rewritten.
 _state_lock = threading.Lock()
@@ -273,19 +270,12 @@ def queue_entry_point(function, input_hash, depends_on=[], name=None):
     return job_id
 
 
-def _dxpy_search_path():
-    # The directory holding this dxpy package: local jobs must import the same dxpy.
-    return os.path.dirname(os.path.dirname(os.path.abspath(dxpy.__file__)))
-
-
 def _job_environment(job_homedir, function):
     env = os.environ.copy()
     env["HOME"] = job_homedir
     env["DX_TEST_FUNCTION"] = function
     env.pop("DX_JOB_ID", None)  # with it set, dxpy would treat the local job as a platform job
-    search_path = env.get("PYTHONPATH", "").split(os.pathsep) if env.get("PYTHONPATH") else []
-    if _dxpy_search_path() not in search_path:
-        env["PYTHONPATH"] = os.pathsep.join([_dxpy_search_path()] + search_path)
+    env["PYTHONPATH"] = job_launcher.with_this_dxpy(env.get("PYTHONPATH"))  # local jobs import this dxpy
     return env
 
 
@@ -300,52 +290,13 @@ def _code_file(job_id, run_spec):
     return path
 
 
-# Runs the app's code as __main__ in the job's home directory, then dxpy.run() if the code did not call it.
-_PYTHON_RUNNER = """\
-import os, runpy, sys
-code_path = sys.argv[1]
-os.chdir(sys.argv[2])
-sys.argv = [code_path]
-sys.path.insert(0, os.path.dirname(os.path.abspath(code_path)))
-runpy.run_path(code_path, run_name="__main__")
-import dxpy
-from dxpy.utils import exec_utils
-if exec_utils.RUN_COUNT == 0:
-    dxpy.run()
-"""
-
-# Sources the job's input variables and the app's code, then calls the entry point function.
-_BASH_RUNNER = """\
-cd {homedir}
-. {env_path}
-. {code_path}
-if [[ $(type -t {function}) == "function" ]]; then
-  {function}
-else
-  echo "$0: Global scope execution complete. Not invoking entry point function {function} because it was not found" 1>&2
-fi
-"""
-
-
 def _invocation(job_id, function, run_spec, job_homedir):
-    interpreter = run_spec.get("interpreter")
-    code_path = _code_file(job_id, run_spec)
-    if interpreter in ("python2.7", "python3"):
-        return [sys.executable, "-c", _PYTHON_RUNNER, code_path, job_homedir]
-    if interpreter == "bash":
-        if not _BASH_FUNCTION_NAME.match(function):
-            raise DXError("%r is not a valid bash function name for an entry point" % (function,))
-        env_path = os.path.join(job_homedir, "environment")
-        with open(env_path, "w") as fd:
-            bash_vars = file_load_utils.gen_bash_vars(os.path.join(job_homedir, "job_input.json"),
-                                                      job_homedir=job_homedir)
-            for key, val in bash_vars.items():
-                fd.write("{}={}\n".format(key, val))
-        script = _BASH_RUNNER.format(homedir=shlex.quote(job_homedir), env_path=shlex.quote(env_path),
-                                     code_path=shlex.quote(code_path), function=function)
-        return ["bash", "-e"] + (["-x"] if os.environ.get("DX_TEST_X_FLAG") else []) + ["-c", script]
-    raise DXError("Cannot run an entry point locally with the interpreter %r (expected bash, python3 or "
-                  "python2.7)" % (interpreter,))
+    try:
+        job_launcher.check(run_spec.get("interpreter"), function)
+    except ValueError as e:
+        raise DXError(str(e))
+    return job_launcher.command(run_spec["interpreter"], _code_file(job_id, run_spec), function, job_homedir,
+                                trace=bool(os.environ.get("DX_TEST_X_FLAG")))
 
 
 def _load_job_output(job_homedir, job_name):

@@ -1,3 +1,3 @@
 """Local execution of the emulator's jobs: :class:`~.runner.JobRunner` (threads and processes),
-:mod:`.lifecycle` (the platform's state rules), :mod:`.jobhome` (a job's home and environment)
-and :mod:`.launcher` (what runs inside a job's process)."""
+:mod:`.lifecycle` (the platform's state rules) and :mod:`.jobhome` (a job's home and environment;
+its process starts through :mod:`dxpy.utils.job_launcher`, as local runs' do)."""

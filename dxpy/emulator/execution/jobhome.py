@@ -3,28 +3,16 @@
 Layout under the runner's scratch directory::
 
     bin/                 dx, dx-jobutil-add-output, dx-download-all-inputs, ... (wrappers, on PATH)
-    job-xxxx/home/       $HOME and the working directory: job_input.json, in/, out/
-    job-xxxx/code/       the applet's code, the launch plan (and bash's input variables)
+    job-xxxx/home/       $HOME and the working directory: job_input.json, in/, out/ (and bash's
+                         input variables in environment)
+    job-xxxx/code/       the applet's code
+
+The process itself is started by :mod:`dxpy.utils.job_launcher`, as local runs start theirs.
 """
 import json
 import os
-import sys
 
-import dxpy
-
-# The directory that holds this dxpy package: put on the job's PYTHONPATH.
-_LIBRARY_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(dxpy.__file__)))
-
-
-def write_command_wrappers(bin_dir, python=sys.executable):
-    """The ``dx`` command and the job helper commands (``dx-jobutil-add-output`` ...) as small
-    executables in *bin_dir*, running this copy of dxpy: works from a source checkout too."""
-    from ...scripts import write_command_shims
-    return [os.path.basename(path) for path in write_command_shims(bin_dir, python)]
-
-
-def _prepend(path, existing):
-    return path + (os.pathsep + existing if existing else "")
+from ...utils import job_launcher
 
 
 def job_environment(job, token, home, api_environment, bin_dir):
@@ -38,8 +26,8 @@ def job_environment(job, token, home, api_environment, bin_dir):
         "DX_PROJECT_CONTEXT_ID": job["project"],
         "DX_SECURITY_CONTEXT": json.dumps({"auth_token_type": "Bearer", "auth_token": token}),
         "DX_USER_CONF_DIR": os.path.join(home, ".dnanexus_config"),  # nobody's saved settings
-        "PYTHONPATH": _prepend(_LIBRARY_ROOT, os.environ.get("PYTHONPATH")),
-        "PATH": _prepend(bin_dir, os.environ.get("PATH", os.defpath)),
+        "PYTHONPATH": job_launcher.with_this_dxpy(os.environ.get("PYTHONPATH")),
+        "PATH": bin_dir + os.pathsep + os.environ.get("PATH", os.defpath),
         "PYTHONUNBUFFERED": "1",  # log lines arrive as they are printed
     })
     return env
@@ -58,7 +46,4 @@ def prepare(job_dir, job, run_spec):
     code_path = os.path.join(code_dir, "code.sh" if interpreter == "bash" else "code.py")
     with open(code_path, "w") as handle:
         handle.write(run_spec.get("code", ""))
-    plan_path = os.path.join(code_dir, "plan.json")
-    with open(plan_path, "w") as handle:
-        json.dump({"interpreter": interpreter, "code": code_path, "home": home, "function": job["function"]}, handle)
-    return [sys.executable, "-m", "dxpy.emulator.execution.launcher", plan_path], home
+    return job_launcher.command(interpreter, code_path, job["function"], home), home

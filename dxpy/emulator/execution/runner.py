@@ -26,6 +26,7 @@ from ..model.executables import stored_executable
 from ..model.states import TERMINAL_STATES
 from ..model.files import settle_all
 from ..model.ids import now_ms
+from ...scripts import write_command_shims
 from . import jobhome, lifecycle
 
 logger = logging.getLogger("dxpy.emulator")
@@ -137,7 +138,7 @@ class JobRunner(object):
             self.scratch_dir = tempfile.mkdtemp(prefix="dxpy-emulator-jobs-")
         os.makedirs(self.scratch_dir, exist_ok=True)
         self.bin_dir = os.path.join(self.scratch_dir, "bin")
-        jobhome.write_command_wrappers(self.bin_dir)
+        write_command_shims(self.bin_dir)
         self._stopping.clear()
         self._abandon_lost_jobs()
         self.platform.job_runner = self
