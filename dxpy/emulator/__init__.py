@@ -62,11 +62,13 @@ class Emulator(object):
         own user).
     :param admin_token: the only token that may change the fault rules over HTTP
         (``/emulator/faults``); the emulator user's *token* by default.
+    :param limits: what the server accepts from clients (a ``dxpy.emulator.limits.Limits``: body
+        sizes, read timeout, connections, JSON depth); its defaults otherwise.
     """
 
     def __init__(self, host="127.0.0.1", port=0, token=None, data_dir=None, platform=None, verbose=False,
                  run_jobs=None, max_parallel_jobs=4, job_timeout=None, link=None, users=(), orgs=None,
-                 admin_token=None):
+                 admin_token=None, limits=None):
         from .link import parse_link
         self.link = parse_link(link) if link is not None else None
         if platform is None:
@@ -79,6 +81,7 @@ class Emulator(object):
         self.verbose = verbose
         self.user_id, self.token = platform.add_user(token=token)
         self.admin_token = admin_token or self.token
+        self.limits = limits
         self.project_id = platform.call(self.user_id, "/project/new", {"name": PROJECT_NAME})["id"]
         self.tokens = {self.user_id: self.token}  # user ID -> API token, for each user made here
         for entry in users:
@@ -153,7 +156,7 @@ class Emulator(object):
             raise RuntimeError("the emulator is already running")
         from .server import EmulatorServer
         self._server = EmulatorServer((self.host, self.port), self.platform, self.faults, verbose=self.verbose,
-                                     link=self.link, admin_token=self.admin_token)
+                                     link=self.link, admin_token=self.admin_token, limits=self.limits)
         self.port = self._server.server_address[1]
         # serve_forever notices a shutdown request only between polls: poll often, stop fast.
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},

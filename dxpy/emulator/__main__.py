@@ -21,6 +21,7 @@ import sys
 import threading
 
 from . import Emulator
+from .limits import Limits
 from .errors import PlatformError
 
 # The variables printed, in this order; the workspace follows the project context.
@@ -63,6 +64,12 @@ def build_parser():
                         help="seconds after which any job fails with JobTimeoutExceeded (default: none)")
     parser.add_argument("--link", type=_link, default=None, metavar="rtt=40ms,per-connection=25MiB/s",
                         help="model a network: delay every answer by the round trip and pace each connection")
+    parser.add_argument("--max-connections", type=_positive(int), default=128,
+                        help="connections served at once; more are answered 503 (default: %(default)s)")
+    parser.add_argument("--read-timeout", type=_positive(float), default=60.0,
+                        help="seconds a connection may stay silent before it is closed (default: %(default)s)")
+    parser.add_argument("--max-request-bytes", type=_positive(int), default=64 * 1024 * 1024,
+                        help="largest body of an API call; larger ones are answered 413 (default: %(default)s)")
     parser.add_argument("--users", nargs="+", default=[], metavar="NAME[=TOKEN]",
                         help="more users, with the given API token or a random one")
     parser.add_argument("--org", dest="orgs", action="append", type=_org, default=[], metavar="HANDLE=NAME,...",
@@ -102,7 +109,9 @@ def main(argv=None):
         emulator = Emulator(host=args.host, port=args.port, token=args.token, data_dir=args.data_dir,
                             verbose=args.verbose, run_jobs=args.run_jobs, max_parallel_jobs=args.max_parallel_jobs,
                             job_timeout=args.job_timeout, link=args.link, users=args.users,
-                            orgs=dict(args.orgs), admin_token=args.admin_token)
+                            orgs=dict(args.orgs), admin_token=args.admin_token,
+                            limits=Limits(max_api_body=args.max_request_bytes, read_timeout=args.read_timeout,
+                                          max_connections=args.max_connections))
     except (ValueError, PlatformError) as error:  # a bad user name or org
         parser.error(str(error))
     emulator.start()

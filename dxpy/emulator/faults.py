@@ -29,6 +29,7 @@ _ERROR_TYPES = {
     400: "InvalidInput",
     401: "InvalidAuthentication",
     404: "ResourceNotFound",
+    413: "InvalidInput",
     422: "InvalidInput",
     429: "TooManyRequests",
     503: "ServiceUnavailable",

@@ -35,6 +35,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from . import errors, logstream
 from .errors import PlatformError
 from .faults import FaultRule, FaultRules, default_error_type
+from .limits import Limits, json_depth_exceeds
 
 FAULTS_ROUTE = "/emulator/faults"
 # The auth server's login route: how a client gets a token in the first place.
@@ -57,6 +58,14 @@ class _ClientGone(Exception):
 
 class _BadFraming(Exception):
     """The request body cannot be delimited (bad Content-Length or chunk size)."""
+
+
+class _TooLarge(Exception):
+    """The request body is larger than the server accepts."""
+
+
+class _TooDeep(Exception):
+    """The request's JSON nests deeper than the server accepts."""
 
 
 class Response(object):
@@ -90,8 +99,11 @@ class EmulatorServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
 
-    def __init__(self, address, platform, faults=None, verbose=False, link=None, admin_token=None):
+    def __init__(self, address, platform, faults=None, verbose=False, link=None, admin_token=None, limits=None):
         self.platform = platform
+        self.limits = limits if limits is not None else Limits()
+        self._slots = threading.BoundedSemaphore(self.limits.max_connections)
+        self._admitted = set()  # connections holding a slot
         self.link = link  # a dxpy.emulator.link.Link: every connection delayed and paced
         self.admin_token = admin_token  # the only token that changes fault rules (None: nobody)
         self.faults = faults if faults is not None else FaultRules()
@@ -120,9 +132,39 @@ class EmulatorServer(ThreadingHTTPServer):
             self._connections.add(sock)
         return sock, address
 
+    def process_request(self, request, client_address):
+        """Serve *request* in a thread of its own if a slot is free; else answer 503 and close it."""
+        if not self._slots.acquire(blocking=False):
+            self._turn_away(request)
+            return
+        with self._connections_lock:
+            self._admitted.add(request)
+        ThreadingHTTPServer.process_request(self, request, client_address)
+
+    def _turn_away(self, sock):
+        message = "The emulator is serving its maximum of %d connections: try again" % self.limits.max_connections
+        sys.stderr.write("dxpy emulator: connection refused: %s\n" % message)
+        body = json.dumps(errors.ServiceUnavailable(message).to_json()).encode("utf-8")
+        head = ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: %s\r\nContent-Length: %d\r\n"
+                "Retry-After: 1\r\nX-Request-ID: %s\r\nX-Content-Type-Options: nosniff\r\n"
+                "Connection: close\r\n\r\n" % (_JSON, len(body), self.next_request_id()))
+        try:
+            sock.settimeout(1)
+            sock.sendall(head.encode("latin-1") + body)
+            sock.shutdown(socket.SHUT_WR)
+            while sock.recv(65536):  # what the client sent, so that closing does not reset the answer
+                pass
+        except OSError:
+            pass
+        self.shutdown_request(sock)
+
     def shutdown_request(self, request):
         with self._connections_lock:
             self._connections.discard(request)
+            admitted = request in self._admitted
+            self._admitted.discard(request)
+        if admitted:
+            self._slots.release()
         ThreadingHTTPServer.shutdown_request(self, request)
 
     def close_connections(self):
@@ -147,6 +189,7 @@ class RequestHandler(BaseHTTPRequestHandler):
     sys_version = ""
 
     def setup(self):
+        self.timeout = self.server.limits.read_timeout  # for a request line, headers or body to arrive
         BaseHTTPRequestHandler.setup(self)
         if self.server.link is not None:
             self.rfile, self.wfile = self.server.link.wrap(self.rfile, self.wfile)
@@ -185,12 +228,16 @@ class RequestHandler(BaseHTTPRequestHandler):
         # API routes ignore query parameters, as on the platform; transfer URLs carry their signature there.
         path, _, self._query = self.path.partition("?")
         try:
-            body = self._read_body()
+            body = self._read_body(self.server.limits.max_body(self.command))
         except _ClientGone:
             self.close_connection = True
             return
         except _BadFraming as e:
             self.send_error(400, str(e))
+            return
+        except _TooLarge as e:
+            self._refused(str(e))
+            self.send_error(413, str(e))
             return
         rule = None if path == FAULTS_ROUTE else self.server.faults.match(path, self.headers)
         if rule is not None and rule.action == "drop":
@@ -223,9 +270,9 @@ class RequestHandler(BaseHTTPRequestHandler):
     def _api_call(self, path, body):
         if path == FAULTS_ROUTE:
             self._require_admin()
-            return Response.json(200, self._change_faults(_parse_json(self.headers.get("Content-Type"), body)))
+            return Response.json(200, self._change_faults(self._parse_json(body)))
         user = None if path in UNAUTHENTICATED_ROUTES else self._authenticate()
-        payload = _parse_json(self.headers.get("Content-Type"), body)
+        payload = self._parse_json(body)
         return Response.json(200, self.server.platform.call(user, path, payload, base_url=self.server.base_url,
                                                             headers=self.headers))
 
@@ -267,6 +314,7 @@ class RequestHandler(BaseHTTPRequestHandler):
                                                           % self.path.split("?", 1)[0])))
             return
         self.wfile.write(answer)
+        self.connection.settimeout(None)  # the stream lasts as long as the log, however quiet
         logstream.stream(logstream.WebSocket(self.rfile, self.wfile), self.server.platform, job_id)
 
     # -- helpers -----------------------------------------------------------------------
@@ -306,19 +354,26 @@ class RequestHandler(BaseHTTPRequestHandler):
             raise errors.InvalidInput("Bad fault rule: %s" % e)
         return {"rules": faults.list()}
 
-    def _read_body(self):
-        if self.headers.get("Transfer-Encoding", "").strip().lower() == "chunked":
-            return self._read_chunked()
-        length = self.headers.get("Content-Length")
-        if length is None:
-            return b""
+    def _read_body(self, limit):
+        """The request's body, of at most *limit* bytes (_TooLarge before reading a larger one)."""
         try:
-            length = int(length)
-        except ValueError:
-            length = -1
-        if length < 0:
-            raise _BadFraming("Content-Length must be a non-negative integer")
-        return self._read_exactly(length)
+            if self.headers.get("Transfer-Encoding", "").strip().lower() == "chunked":
+                return self._read_chunked(limit)
+            length = self.headers.get("Content-Length")
+            if length is None:
+                return b""
+            try:
+                length = int(length)
+            except ValueError:
+                length = -1
+            if length < 0:
+                raise _BadFraming("Content-Length must be a non-negative integer")
+            if length > limit:
+                raise _TooLarge("The request body has %d bytes, more than the %d this server accepts for %s"
+                                % (length, limit, self.command))
+            return self._read_exactly(length)
+        except OSError:  # the read timeout ran out, or the connection broke
+            raise _ClientGone()
 
     def _read_exactly(self, length):
         # BufferedReader.read(n) fills one n-byte object straight from the socket, in blocks
@@ -328,8 +383,8 @@ class RequestHandler(BaseHTTPRequestHandler):
             raise _ClientGone()
         return data
 
-    def _read_chunked(self):
-        chunks = []
+    def _read_chunked(self, limit):
+        chunks, total = [], 0
         while True:
             line = self.rfile.readline(65537)
             if not line:
@@ -338,12 +393,29 @@ class RequestHandler(BaseHTTPRequestHandler):
                 size = int(line.split(b";", 1)[0].strip(), 16)
             except ValueError:
                 raise _BadFraming("Bad chunk size line %r" % line[:40])
+            if size < 0:
+                raise _BadFraming("Bad chunk size line %r" % line[:40])
             if size == 0:
                 while self.rfile.readline(65537).strip():  # trailer fields, ignored
                     pass
                 return b"".join(chunks)
+            total += size
+            if total > limit:  # before reading, so that a size of ffffffffffff costs nothing
+                raise _TooLarge("The chunked request body has more than the %d bytes this server accepts for %s"
+                                % (limit, self.command))
             chunks.append(self._read_exactly(size))
             self.rfile.readline(3)  # the CRLF after the chunk
+
+    def _parse_json(self, body):
+        try:
+            return _parse_json(self.headers.get("Content-Type"), body, self.server.limits.max_json_depth)
+        except _TooDeep as e:
+            self._refused(str(e))
+            raise errors.MalformedJSON(str(e))
+
+    def _refused(self, reason):
+        """One line on stderr for a request refused by a limit."""
+        sys.stderr.write("dxpy emulator: %s %s refused: %s\n" % (self.command, self.path.split("?", 1)[0], reason))
 
     def _send(self, response, truncate=False):
         """Send *response*; with *truncate*, only half its body, then close the connection."""
@@ -445,13 +517,19 @@ def _byte_range(header, size):
     return first, size - 1 if not last else min(int(last), size - 1)
 
 
-def _parse_json(content_type, body):
+def _parse_json(content_type, body, max_depth):
     if content_type is not None and content_type.split(";", 1)[0].strip().lower() != _JSON:
         raise errors.MalformedJSON("The Content-Type must be absent or application/json, not %r" % content_type)
     if not body.strip():
         return {}
+    too_deep = _TooDeep("The request body is nested more than %d arrays or objects deep" % max_depth)
     try:
         payload = json.loads(body.decode("utf-8"))
+    except RecursionError:
+        raise too_deep
     except ValueError as e:  # UnicodeDecodeError is a ValueError too
         raise errors.MalformedJSON("The request body is not valid JSON: %s" % e)
+    # Fewer brackets than the limit cannot nest deeper than it: most bodies need no walk.
+    if body.count(b"[") + body.count(b"{") > max_depth and json_depth_exceeds(payload, max_depth):
+        raise too_deep
     return payload  # the model says which inputs must be objects

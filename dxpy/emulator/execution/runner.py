@@ -32,6 +32,7 @@ from . import jobhome, lifecycle
 logger = logging.getLogger("dxpy.emulator")
 
 MAX_LOG_MESSAGES = 50000  # per job: enough for tests, bounded for runaway loops
+MAX_LOG_LINE = 64 * 1024  # bytes of one log message; the rest of a longer line is dropped
 _TIME_UNITS = (("days", 86400), ("hours", 3600), ("minutes", 60))
 
 
@@ -341,8 +342,8 @@ class JobRunner(object):
 
     def _read_stream(self, job_id, stream, level):
         with stream:
-            for raw in iter(stream.readline, b""):
-                self._log(job_id, "APP", level, raw.decode("utf-8", "replace").rstrip("\r\n"))
+            for line in log_lines(stream, MAX_LOG_LINE):
+                self._log(job_id, "APP", level, line)
 
     def _log(self, job_id, source, level, text):
         with self._guard:
@@ -373,3 +374,24 @@ class JobRunner(object):
     def job_log(self, job_id):
         """What the job's code printed (stdout and stderr, in the order it arrived), as text."""
         return "".join(message["msg"] + "\n" for message in self.log_messages(job_id, ("APP",)))
+
+
+def log_lines(stream, limit):
+    """The lines of the binary *stream* as text, each cut to its first *limit* bytes (with a note
+    of how long it was): a line without end costs *limit* bytes of memory, not all of it."""
+    while True:
+        raw = stream.readline(limit + 1)
+        if not raw:
+            return
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            size, rest = len(raw), raw
+            while not rest.endswith(b"\n"):  # skip the rest of the line, a bounded read at a time
+                rest = stream.readline(limit)
+                if not rest:
+                    break
+                size += len(rest)
+            size -= rest.endswith(b"\n")
+            raw = raw[:limit]
+            yield "%s [line of %d bytes cut to %d]" % (raw.decode("utf-8", "replace"), size, limit)
+            continue
+        yield raw.decode("utf-8", "replace").rstrip("\r\n")
