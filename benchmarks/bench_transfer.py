@@ -3,13 +3,19 @@
 and a raw ``requests`` loop, on the same emulator, machine and run.
 
     python benchmarks/bench_transfer.py [--size 1G] [--runs 3] [--part-size 64M] [--threads N]
+                                        [--link rtt=40ms,per-connection=25MiB/s]
+
+``--link`` serves the emulator behind a modelled network (each answer waits the round trip,
+each connection is paced): the case the clients' connection counts decide. Without
+``--part-size`` both clients upload with their default part size.
 
 The emulator runs in its own process (``python -m dxpy.emulator``). Every measurement is a
 whole child process; the time is taken inside it around the transfer call alone, and its
 peak RSS comes from ``os.wait4``. Per run, the implementations take turns (the order
 rotates between runs); the table gives medians. Measured, each with identical calls:
 
-* upload:   ``dxpy.upload_local_file(path, write_buffer_size=PART, wait_on_close=True)``
+* upload:   ``dxpy.upload_local_file(path, write_buffer_size=PART, wait_on_close=True)`` (no
+  ``write_buffer_size`` without ``--part-size``)
 * download: ``dxpy.download_dxfile(file_id, path)``
 * read:     ``dxpy.open_dxfile(file_id).read(1 MiB)`` until the end
 
@@ -44,7 +50,7 @@ import dxpy
 started = time.perf_counter()
 result = {}
 if op == "upload":
-    handler = dxpy.upload_local_file(target, write_buffer_size=part_size, wait_on_close=True)
+    handler = dxpy.upload_local_file(target, write_buffer_size=part_size or None, wait_on_close=True)
     result["id"] = handler.get_id()
 elif op == "download":
     dxpy.download_dxfile(target, sys.argv[4])
@@ -66,7 +72,7 @@ RAW_CHILD = r'''
 import hashlib, json, os, sys, threading, time
 from concurrent.futures import ThreadPoolExecutor
 import requests
-op, target, part_size, threads = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+op, target, part_size, threads = sys.argv[1], sys.argv[2], int(sys.argv[3]) or 16 * 1024 * 1024, int(sys.argv[4])
 api = "%s://%s:%s" % (os.environ["DX_APISERVER_PROTOCOL"], os.environ["DX_APISERVER_HOST"],
                       os.environ["DX_APISERVER_PORT"])
 token = json.loads(os.environ["DX_SECURITY_CONTEXT"])["auth_token"]
@@ -152,8 +158,9 @@ def parse_size(text):
         raise argparse.ArgumentTypeError("not a size: %r (use e.g. 1G, 256M)" % text)
 
 
-def start_emulator(python, env):
-    process = subprocess.Popen([python, "-m", "dxpy.emulator"], stdout=subprocess.PIPE, env=env, cwd=REPO)
+def start_emulator(python, env, link=None):
+    command = [python, "-m", "dxpy.emulator", "--no-run-jobs"] + (["--link", link] if link else [])
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, env=env, cwd=REPO)
     words = shlex.split(process.stdout.readline().decode())
     if not words or words[0] != "export":
         process.kill()
@@ -216,16 +223,19 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=parse_size, default=1024 * MIB, help="file size (default 1G)")
     parser.add_argument("--runs", type=int, default=3, help="runs per implementation (default 3)")
-    parser.add_argument("--part-size", type=parse_size, default=64 * MIB, help="upload part size (default 64M)")
-    parser.add_argument("--threads", type=int, default=min(os.cpu_count() or 1, 8),
-                        help="connections of the raw loop (default: dxpy's, min(CPUs, 8))")
+    parser.add_argument("--part-size", type=parse_size, default=0,
+                        help="upload part size (default: each client's own, 16M for both)")
+    parser.add_argument("--threads", type=int, default=16,
+                        help="connections of the raw loop (default: this package's default, 16)")
+    parser.add_argument("--link", help="serve the emulator behind this link model, "
+                                       "e.g. rtt=40ms,per-connection=25MiB/s")
     parser.add_argument("--impls", default="ref,this,raw", help="comma-separated subset of ref,this,raw")
     parser.add_argument("--ref-python", help="interpreter that has the reference dxpy installed")
     args = parser.parse_args()
     impls = [name for name in args.impls.split(",") if name]
     if not impls or set(impls) - {"ref", "this", "raw"}:
         parser.error("--impls takes names among ref, this, raw")
-    if args.runs < 1 or args.threads < 1 or args.size < 1 or args.part_size < 1:
+    if args.runs < 1 or args.threads < 1 or args.size < 1 or args.part_size < 0:
         parser.error("--runs, --threads, --size and --part-size must be positive")
 
     this_python = venv_python(THIS_VENV, "requests")
@@ -235,7 +245,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="bench-transfer-") as tmp:
         home = os.path.join(tmp, "home")
         os.makedirs(home)
-        emulator, dx_env = start_emulator(this_python, clean_env(home, REPO))
+        emulator, dx_env = start_emulator(this_python, clean_env(home, REPO), args.link)
         try:
             source = os.path.join(tmp, "source.bin")
             print("writing a %d MiB source file ..." % (args.size // MIB), file=sys.stderr)
@@ -301,8 +311,9 @@ def report(args, impls, results):
     def ratio(a, b):
         return a / b if a is not None and b else None
 
-    print("\n%d MiB file, %d MiB parts, %d run(s) each, medians; raw loop: %d connections"
-          % (args.size // MIB, args.part_size // MIB, args.runs, args.threads))
+    print("\n%d MiB file, %s parts, %d run(s) each, medians; raw loop: %d connections; link: %s"
+          % (args.size // MIB, "%d MiB" % (args.part_size // MIB) if args.part_size else "default", args.runs,
+             args.threads, args.link or "loopback"))
     header = "%-10s %8s %8s %8s | %9s %9s" % ("MB/s", "ref", "this", "raw", "this/ref", "this/raw")
     print(header)
     print("-" * len(header))
@@ -331,8 +342,10 @@ def report(args, impls, results):
         print("%-10s %s" % (op, " ".join(cells)))
 
     targets = []
+    times_ref = 3.0 if args.link else 1.5
     for op in ("upload", "download"):
-        targets.append(("%s >= 1.5x ref" % op, ratio(median(op, "this", 0), median(op, "ref", 0)), 1.5))
+        targets.append(("%s >= %.1fx ref" % (op, times_ref), ratio(median(op, "this", 0), median(op, "ref", 0)),
+                        times_ref))
         targets.append(("%s >= 80%% of raw" % op, ratio(median(op, "this", 0), median(op, "raw", 0)), 0.8))
         targets.append(("%s peak RSS <= ref" % op,
                         ratio(median(op, "ref", 1), median(op, "this", 1)), 1.0))

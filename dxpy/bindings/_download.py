@@ -127,7 +127,8 @@ class Download(object):
         if self.whole_md5 and len(self.spans) == 1 and self.spans[0].check is not None \
                 and self.spans[0].check.expected == self.whole_md5:
             self.whole_md5 = None  # the part's check is the same check
-        if not all(span.check for span in self.spans) and self.whole_md5 is None:
+        if self.whole_md5 is None and not all(span.check and span.check.kind == "md5" for span in self.spans):
+            # dxpy's warning for parts without an md5, said even when their checksum is checked
             import warnings
             warnings.warn("Download of file %s is not being checked for integrity" % self.file_id)
         self.write_lock, self.read_lock = threading.Lock(), threading.Lock()
@@ -262,21 +263,33 @@ class Download(object):
         ranges, split = self._plan(indexes)
         transfer = _transfer.Transfer(self.connections)
         reached = {start: start for start, _ in ranges}  # range start -> end of what landed
-        pending, queue = set(), collections.deque(ranges)
+        queue, started = collections.deque(ranges), {}  # future -> its range's start
+        pending = set()
         try:
             while queue or pending:
                 while queue and len(pending) < 2 * transfer.threads:
                     start, stop = queue.popleft()
-                    pending.add(transfer.submit(self._fetch, transfer, start, stop, reached, split))
+                    future = transfer.submit(self._fetch, transfer, start, stop, reached, split)
+                    started[future] = start
+                    pending.add(future)
                 done, pending = concurrent.futures.wait(pending, return_when=concurrent.futures.FIRST_EXCEPTION)
                 for future in done:
                     future.result()
-        except BaseException:
+        except BaseException as error:
             transfer.abort()  # joins the workers: nothing is written after the cut
             with self.write_lock:
                 self.fh.truncate(self.base + self._intact_until(ranges, reached))
-            raise
+            raise self._first_failure(started) or error
         return self._mismatches
+
+    @staticmethod
+    def _first_failure(started):
+        """The failure of the earliest range that failed on its own (not by the abort), so that
+        the error raised does not depend on which worker noticed first."""
+        failures = [(start, future.exception()) for future, start in started.items()
+                    if future.done() and not future.cancelled() and future.exception() is not None
+                    and not isinstance(future.exception(), _transfer.TransferAborted)]
+        return min(failures, key=lambda item: item[0])[1] if failures else None
 
     def _intact_until(self, ranges, reached):
         """Where the bytes known to have landed end (parts outside this round's were kept

@@ -4,6 +4,8 @@ running jobs, ordered read-ahead, file slices sent as they are read and the prog
 the functions that fetch and send (through ``dxpy.DXHTTPRequest``)."""
 import collections
 import concurrent.futures
+import contextlib
+import heapq
 import math
 import mmap
 import os
@@ -135,9 +137,9 @@ class Transfer(object):
         import dxpy
         self.threads = max(1, threads)
         self.pool = worker_pool(self.threads)
-        # Jobs that send take one of these for the time of the send (a job may prepare its
-        # next part while *connections* others are sending).
-        self.connections = threading.BoundedSemaphore(connections or self.threads)
+        # Jobs that send take a connection for the time of the send (a job may prepare its
+        # part while *connections* others are sending).
+        self.connections = OrderedSlots(connections or self.threads)
         self.apiserver, self.auth = dxpy.APISERVER, dxpy.AUTH_HELPER
         self.aborted = False
         self._lock = threading.Lock()
@@ -187,6 +189,32 @@ class Transfer(object):
         """How many of its jobs are queued or running."""
         with self._lock:
             return len(self._futures)
+
+
+class OrderedSlots(object):
+    """*count* slots, granted in the order of the numbers the waiters hold (parts go out in
+    order even when a later one is ready first): ``with slots.taken(number): ...``."""
+
+    def __init__(self, count):
+        self._free = count
+        self._waiting = []  # a heap of the numbers waiting
+        self._cond = threading.Condition()
+
+    @contextlib.contextmanager
+    def taken(self, number):
+        with self._cond:
+            heapq.heappush(self._waiting, number)
+            while not (self._free and self._waiting[0] == number):
+                self._cond.wait()
+            heapq.heappop(self._waiting)
+            self._free -= 1
+            self._cond.notify_all()
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._free += 1
+                self._cond.notify_all()
 
 
 class BoundedJobs(object):

@@ -5,6 +5,7 @@ of parts in memory); reads fetch ranges ahead of the reader on the same pool. Al
 through ``dxpy.DXHTTPRequest``, which retries.
 """
 import codecs
+import contextlib
 import mmap
 import os
 import threading
@@ -367,7 +368,7 @@ class DXFile(DXDataObject):
         def upload_url_and_headers():
             return first.pop() if first else new_upload_url()
 
-        slot = transfer.connections if transfer is not None else threading.Lock()
+        slot = transfer.connections.taken(index or 1) if transfer is not None else contextlib.nullcontext()
         with slot:
             dxpy.DXHTTPRequest(upload_url_and_headers, body, method="PUT", jsonify_data=False, prepend_srv=False,
                                always_retry=True, timeout=PART_UPLOAD_REQUEST_TIMEOUT_SECONDS, auth=None,

@@ -136,6 +136,18 @@ class Emulator(object):
                                {"invitee": user_id, "level": "MEMBER", "suppressEmailNotification": True})
         return org_id
 
+    def add_symlinked_file(self, parts, checksum_type, name="symlinked", project=None, folder="/"):
+        """Emulator only: a closed symlinked file (as the platform makes from a user's own
+        cloud storage) holding the byte strings *parts*, each part described with a
+        ``checksum`` of *checksum_type* (CRC32, CRC32C, CRC64NVME, SHA1, SHA256) instead of an
+        md5, and the file with ``drive`` and ``checksumType``. Returns its ID."""
+        from .model import files
+        file_id = self.platform.call(self.user_id, "/file/new", {"project": project or self.project_id,
+                                                                 "name": name, "folder": folder})["id"]
+        for index, data in enumerate(parts, start=1):
+            self.platform.store_part(file_id, index, data)
+        return files.make_symlinked(self.platform, file_id, checksum_type)
+
     def environment(self):
         """The ``DX_*`` variables that point a dxpy client at this emulator (API and auth server)."""
         return {

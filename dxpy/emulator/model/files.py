@@ -159,6 +159,30 @@ def receive_part(platform, file_id, index, data, content_md5=None, query=None):
         platform.store.save()
 
 
+def make_symlinked(platform, file_id, checksum_type):
+    """Emulator only (the platform makes these from files kept in the user's own cloud
+    storage): turn the open file *file_id*, its parts stored, into a closed symlinked file
+    whose parts carry a ``checksum`` of *checksum_type* (base64 of the big-endian digest)
+    instead of an md5, as drive files do. The close rules of the region do not apply."""
+    from ...bindings._checksums import CHECKSUM_TYPES, checksum
+    if checksum_type not in CHECKSUM_TYPES:
+        raise InvalidInput("checksumType must be one of %s, not %r" % (", ".join(CHECKSUM_TYPES), checksum_type))
+    with platform._lock:
+        obj = platform._file(file_id)
+        require_open(obj)
+        order = _part_order(obj)
+        if not order or any(obj["parts"][str(index)]["state"] != "complete" for index in order):
+            raise InvalidState("%s needs all its parts stored before it can become a symlinked file" % file_id)
+        parts = {}
+        for index in order:
+            data = platform.store.read_part(file_id, index)
+            parts[str(index)] = {"size": len(data), "checksum": checksum(data, checksum_type), "state": "complete"}
+        obj.update({"parts": parts, "size": sum(part["size"] for part in parts.values()), "state": "closed",
+                    "drive": "drive-" + obj["id"].split("-", 1)[1], "checksumType": checksum_type})
+        platform.store.save()
+    return obj["id"]
+
+
 def _readable(obj):
     settle(obj)
     if obj["state"] != "closed":
