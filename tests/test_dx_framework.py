@@ -47,7 +47,7 @@ def test_bad_option_exits_2():
     assert "unrecognized arguments: --no-such-option" in result.stderr
 
 
-@pytest.mark.parametrize("words", [["run", "applet-xxxx", "-y"], ["add", "users", "app-x", "user-y"],
+@pytest.mark.parametrize("words", [["archive", "file-xxxx"], ["add", "users", "app-x", "user-y"],
                                    ["build_asset", "."], ["find", "apps"]])
 def test_a_command_not_available_yet_says_so_and_exits_3(words):
     result = dx(*words)

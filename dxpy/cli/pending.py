@@ -23,7 +23,6 @@ _PENDING = {
         ("database", "List entities associated with a specific database", ("data",)))),
     "install": ("Install an app", ("exec",), ()),
     "uninstall": ("Uninstall an app", ("exec",), ()),
-    "run": ("Run an applet, app, or workflow", ("exec",), ()),
     "generate_batch_inputs": ("Generate a batch plan (one or more TSV files) for batch execution", ("exec",), ()),
     "publish": ("Publish an app or a global workflow", ("exec",), ()),
     "archive": ("Archive files, or the files of a folder, in one project", ("fs",), ()),

@@ -25,7 +25,7 @@ COMMAND_MODULES = [
     ("head", "data"),
     ("build", "build"), ("build_asset", "pending"), ("add", "lists"), ("list", "pending"),
     ("remove", "lists"), ("update", "projects"), ("install", "pending"), ("uninstall", "pending"),
-    ("run", "pending"), ("watch", "watch"), ("ssh_config", "executions"), ("ssh", "executions"),
+    ("run", "run"), ("watch", "watch"), ("ssh_config", "executions"), ("ssh", "executions"),
     ("terminate", "executions"),
     ("rmproject", "projects"), ("new", "projects"),
     ("get_details", "metadata"), ("set_details", "metadata"), ("set_visibility", "metadata"),

@@ -372,6 +372,20 @@ _WORKFLOW_TEXT = ("title", "summary", "description")
 _INITIALIZED_METADATA = ("name", "types", "tags", "properties", "details", "hidden")
 
 
+def _as_run(req, analysis, stages):
+    """The *stages* of a workflow made from *analysis*, set up as the analysis ran them: the
+    stage inputs it was given bound, and the instance types its stage jobs ran on."""
+    jobs = req.state.get("jobs", {})
+    job_of = dict((stage["id"], jobs.get(stage["execution"]["id"])) for stage in analysis.get("stages", []))
+    for stage in stages:
+        prefix = stage["id"] + "."
+        stage["input"].update((key[len(prefix):], copy.deepcopy(value))
+                              for key, value in analysis.get("runInput", {}).items() if key.startswith(prefix))
+        job = job_of.get(stage["id"])
+        if job is not None and job.get("systemRequirements"):
+            stage["systemRequirements"] = copy.deepcopy(job["systemRequirements"])
+
+
 def _initial_fields(req, payload):
     """What ``initializeFrom`` copies: from a workflow, or from the workflow an analysis ran."""
     source = get(payload, "initializeFrom", dict, None)
@@ -394,6 +408,8 @@ def _initial_fields(req, payload):
                   _WORKFLOW_TEXT + ("outputFolder", "stages", "inputs", "outputs"))
     # The source's data object metadata are defaults too, for what the input leaves out.
     fields.update((key, copy.deepcopy(wf[key])) for key in _INITIALIZED_METADATA if key in wf and key not in payload)
+    if id_class(source_id) == "analysis":
+        _as_run(req, analysis, fields["stages"])
     fields["initializedFrom"] = {"id": source_id}
     if "editVersion" in wf:
         fields["initializedFrom"]["editVersion"] = wf["editVersion"]

@@ -111,6 +111,10 @@ def _execution_filters(payload):
                         and (subjobs or job["parentJob"] is None))
 
 
+# Fields a job's description has only on request: the instance types as the run asked for them
+# and, by executable, as merged down the execution tree.
+_REQUESTED_ONLY = ("runSystemRequirements", "runSystemRequirementsByExecutable",
+                   "mergedSystemRequirementsByExecutable")
 # The currency the platform states prices in (a bill-to in the United States), next to the price.
 _CURRENCY = {"dxCode": 0, "code": "USD", "symbol": "$", "symbolPosition": "left", "decimalSymbol": ".",
              "groupingSymbol": ","}
@@ -131,7 +135,7 @@ def describe_job(req, job, payload):
             if execution is not None:
                 stage["execution"] = copy.deepcopy(execution)
     # Unlike data objects, executions report their properties and details by default.
-    return select(full, (), payload)
+    return select(full, _REQUESTED_ONLY, payload)
 
 
 def _find(req, classes):
@@ -372,6 +376,9 @@ def _job_record(req, executable, options, given, effective, extra=None, siblings
         "instanceType": _instance_type(options, executable),
         "systemRequirements": copy.deepcopy(options["systemRequirements"]),
         "executionPolicy": copy.deepcopy(options["executionPolicy"]),
+        "runSystemRequirements": copy.deepcopy(options["systemRequirements"]),
+        "runSystemRequirementsByExecutable": copy.deepcopy(options["systemRequirementsByExecutable"]),
+        "mergedSystemRequirementsByExecutable": copy.deepcopy(options["systemRequirementsByExecutable"]),
         "tags": list(options["tags"]), "properties": dict(options["properties"]),
         "details": copy.deepcopy(options["details"]),
         "delayWorkspaceDestruction": options["delayWorkspaceDestruction"],
@@ -478,8 +485,16 @@ def _workflow_options(req, options, wf):
     return options
 
 
-def _launch_analysis(req, wf, executable_id):
-    """An analysis running every stage of *wf*, one job per stage, in stage order."""
+def _planned_job(stage, executable, effective, analysis_id, job_id):
+    """What a dry run tells of the job a stage would start (nothing is created)."""
+    return {"id": job_id, "class": "job", "name": stage["name"] or executable.get("title") or executable["name"],
+            "executable": executable["id"], "stage": stage["id"], "parentAnalysis": analysis_id,
+            "rootExecution": analysis_id, "state": "idle", "input": effective}
+
+
+def _launch_analysis(req, wf, executable_id, dry_run=False):
+    """An analysis running every stage of *wf*, one job per stage, in stage order. A dry run
+    checks the same and answers with the analysis it would start, creating nothing."""
     from .objects import describe_object
     options = _workflow_options(req, _run_options(req), wf)
     given = get(req.payload, "input", dict)
@@ -503,6 +518,9 @@ def _launch_analysis(req, wf, executable_id):
         check_objects(req, effective)
         stage_values[stage["id"]] = effective
         flat.update(("%s.%s" % (stage["id"], key), value) for key, value in effective.items())
+        if dry_run:
+            jobs.append(_planned_job(stage, executable, effective, analysis_id, job_ids[stage["id"]]))
+            continue
         requirements = options["stageSystemRequirements"]
         reuse = options["ignoreReuse"]
         stage_options = dict(options, name=stage["name"],
@@ -515,6 +533,9 @@ def _launch_analysis(req, wf, executable_id):
             "id": job_ids[stage["id"]], "rootExecution": analysis_id, "parentAnalysis": analysis_id,
             "analysis": analysis_id, "stage": stage["id"],
             "executionPolicy": copy.deepcopy(stage["executionPolicy"])}, job_ids.values()))
+    if dry_run:
+        return {"id": analysis_id, "class": "analysis", "workflow": {"id": wf["id"]}, "input": flat,
+                "stages": [{"id": job["stage"], "execution": job} for job in jobs]}
     snapshot = describe_object(wf, {"details": True})
     analysis = {
         "id": analysis_id, "class": "analysis", "name": options["name"] or wf.get("title") or wf["name"],
@@ -547,6 +568,12 @@ def workflow_run(req):
     return _launch_analysis(req, wf, wf["id"])
 
 
+def workflow_dry_run(req):
+    """What ``/workflow-xxxx/run`` with this input would start (no stage reuses earlier results
+    here: the emulator runs every job again)."""
+    return _launch_analysis(req, typed_object(req, "workflow"), req.id, dry_run=True)
+
+
 def global_workflow_run(req):
     record = lookup(req, GLOBAL_WORKFLOW)
     if record["deleted"]:
@@ -577,6 +604,15 @@ _INHERITED = ("executable", "executableName", "applet", "app", "project", "folde
               "detailedJobMetrics", "preserveJobOutputs", "resources")
 
 
+def _merged_by_executable(own, inherited):
+    """The instance types by executable a subjob runs with: its own request under those of its
+    ancestors, which take precedence, per executable and entry point."""
+    merged = copy.deepcopy(own)
+    for executable_id, entry_points in (inherited or {}).items():
+        merged.setdefault(executable_id, {}).update(copy.deepcopy(entry_points))
+    return merged
+
+
 def job_new(req):
     """A subjob of the calling job: another entry point of the same executable, same workspace."""
     parent_id = calling_job(req.user)
@@ -603,6 +639,10 @@ def job_new(req):
         "input": resolved, "originalInput": copy.deepcopy(given), "runInput": copy.deepcopy(given), "output": None,
         "dependsOn": options["dependsOn"], "tags": options["tags"], "properties": options["properties"],
         "details": options["details"], "systemRequirements": options["systemRequirements"],
+        "runSystemRequirements": copy.deepcopy(options["systemRequirements"]),
+        "runSystemRequirementsByExecutable": copy.deepcopy(options["systemRequirementsByExecutable"]),
+        "mergedSystemRequirementsByExecutable": _merged_by_executable(
+            options["systemRequirementsByExecutable"], parent.get("mergedSystemRequirementsByExecutable")),
         "instanceType": instance if instance != DEFAULT_INSTANCE_TYPE else parent.get("instanceType", instance),
         "totalPrice": 0, "failureCounts": {}, "stateTransitions": [],
     })
