@@ -12,6 +12,8 @@ one project with a folder of 1,000 records, a small file and a --size file. Meas
 * ``dx ls /many`` (1,000 records) and ``dx find data --class record`` (the same 1,000)
 * ``dx describe FILE-ID --json``
 * ``dx upload --wait`` of the --size file, and ``dx download`` of it (checked against its MD5)
+* ``dx build`` of a small bash applet with a resources directory (20 files, packed and uploaded
+  each time: ``--ensure-upload``), replacing the previous build (``-f``)
 
 Per run the two implementations take turns (the order alternates between runs); one
 unmeasured run of each command but the transfers comes first. The table gives medians.
@@ -45,6 +47,8 @@ SCENARIOS = [
     ("dx ls (1,000 objects)", ["ls", "/many"], COMMAND_TARGET),
     ("dx describe FILE --json", ["describe", "{small}", "--json"], COMMAND_TARGET),
     ("dx find data (1,000)", ["find", "data", "--class", "record"], COMMAND_TARGET),
+    ("dx build (applet)", ["build", "{applet_source}", "-d", "/builds/hello", "-f", "--ensure-upload"],
+     COMMAND_TARGET),
 ]
 TRANSFERS = [
     ("dx upload", ["upload", "--brief", "--wait", "--no-progress", "--path", "/uploads/", "{source}"]),
@@ -58,6 +62,7 @@ import dxpy
 project = dxpy.PROJECT_CONTEXT_ID
 dxpy.api.project_new_folder(project, {"folder": "/many"})
 dxpy.api.project_new_folder(project, {"folder": "/uploads"})
+dxpy.api.project_new_folder(project, {"folder": "/builds"})
 for index in range(%d):
     dxpy.api.record_new({"project": project, "folder": "/many", "name": "record-%%04d" %% index, "close": True})
 small = dxpy.upload_string("a small file\n", project=project, name="small.txt", wait_on_close=True)
@@ -73,6 +78,25 @@ ids = [found["id"] for found in dxpy.find_data_objects(project=project, folder="
 if ids:
     dxpy.api.project_remove_objects(project, {"objects": ids})
 '''
+
+
+def make_applet_source(root):
+    """A small bash applet: dxapp.json, its script, a Readme and 20 files under resources/."""
+    spec = {"name": "hello", "title": "Hello", "summary": "says hello", "dxapi": "1.0.0", "version": "0.0.1",
+            "inputSpec": [{"name": "who", "class": "string", "default": "world"}],
+            "outputSpec": [{"name": "greeting", "class": "string"}],
+            "runSpec": {"interpreter": "bash", "file": "src/hello.sh", "distribution": "Ubuntu", "release": "20.04",
+                        "version": "0", "systemRequirements": {"*": {"instanceType": "mem1_ssd1_v2_x4"}}}}
+    files = {"dxapp.json": json.dumps(spec, indent=2), "Readme.md": "Says hello.\n",
+             "src/hello.sh": 'main() {\n  dx-jobutil-add-output greeting "hello $who"\n}\n'}
+    for index in range(20):
+        files["resources/opt/hello/data-%02d.txt" % index] = "line %d\n" % index * 100
+    for name, text in files.items():
+        path = os.path.join(root, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as handle:
+            handle.write(text)
+    return root
 
 
 def reference_python():
@@ -195,7 +219,8 @@ def main():
             source = os.path.join(tmp, "source.bin")
             print("writing a %d MiB source file and preparing the project ..." % (args.size // MIB), file=sys.stderr)
             state = {"source": source, "source_md5": make_source(source, args.size),
-                     "target": os.path.join(tmp, "downloaded.bin")}
+                     "target": os.path.join(tmp, "downloaded.bin"),
+                     "applet_source": make_applet_source(os.path.join(tmp, "hello"))}
             state.update(json.loads(run_python(pythons["this"], ["-c", PREPARE, source], envs["this"], workdir)))
             bench = Bench(pythons, envs, state, workdir)
             measure(bench, args.runs)
