@@ -10,7 +10,6 @@ import gzip
 import hashlib
 import json
 import logging
-import multiprocessing
 import os
 import shutil
 import stat
@@ -27,7 +26,7 @@ from .utils.printing import fill
 
 logger = logging.getLogger("dxpy")
 
-NUM_CORES = multiprocessing.cpu_count()
+NUM_CORES = os.cpu_count() or 1
 
 DX_TOOLKIT_PKGS = ("dx-toolkit",)
 DX_TOOLKIT_GIT_URLS = ("git@github.com:dnanexus/dx-toolkit.git",)

@@ -22,7 +22,6 @@ from datetime import datetime
 import dxpy
 import dxpy.app_builder
 import dxpy.executable_builder
-import dxpy.workflow_builder
 from dxpy.nextflow.nextflow_builder import build_pipeline_with_npi
 from dxpy.nextflow.nextflow_utils import get_resources_subpath, is_importer_job  # noqa: F401 (dxpy's names)
 from ..app_categories import APP_CATEGORIES
@@ -30,7 +29,6 @@ from ..cli.parsers import process_extra_args
 from ..compat import USING_PYTHON2, basestring  # noqa: F401  (dxpy's names here)
 from ..exceptions import err_exit
 from ..utils import json_load_raise_on_duplicates
-from ..utils.completer import LocalCompleter  # noqa: F401
 from ..utils.printing import BOLD  # noqa: F401
 from ..utils.resolver import ResolutionError, check_folder_exists, is_container_id, resolve_path  # noqa: F401
 
@@ -44,6 +42,14 @@ _REMOTE_BUILDER_SUFFIX = {"12.04": "", "14.04": "_trusty", "16.04": "_xenial", "
 _NO_DESTINATION = ("Can't create an applet without specifying a destination project; please use the "
                    "-d/--destination flag to explicitly specify a project")
 AppBuilderException = dxpy.app_builder.AppBuilderException
+
+
+def __getattr__(name):
+    # dxpy's name here for the completer of source directories, loaded only when asked for.
+    if name == "LocalCompleter":
+        from ..utils.completer import LocalCompleter
+        return LocalCompleter
+    raise AttributeError("module {!r} has no attribute {!r}".format(__name__, name))
 
 
 class DXSyntaxError(Exception):
