@@ -543,3 +543,22 @@ def test_a_handler_naming_the_wrong_project_reads_once_it_is_fixed(emu):
         reader.read()
     reader.set_ids(f.get_id(), emu.project_id)
     assert reader.read() == data
+
+
+def test_connection_slots_go_to_parts_in_order():
+    slots = _transfer.OrderedSlots(1)
+    order = []
+
+    def part(number):
+        with slots.taken(number):
+            order.append(number)
+
+    with slots.taken(0):  # the only slot is busy while parts 3, 1 and 2 line up for it
+        waiters = [threading.Thread(target=part, args=(n,)) for n in (3, 1, 2)]
+        for waiter in waiters:
+            waiter.start()
+        while len(slots._waiting) < 3:
+            time.sleep(0.001)
+    for waiter in waiters:
+        waiter.join(30)
+    assert order == [1, 2, 3]

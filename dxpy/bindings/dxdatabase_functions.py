@@ -161,7 +161,8 @@ def _write_ranges(database, src_filename, project, size, chunksize, expected_md5
                   show_progress, kwargs):
     """Fetch the file's ranges (a bounded number ahead, on the shared transfer pool) and write
     them to *fh* in order; check the total against the expected md5 when one is known."""
-    threads = DXDatabase._http_threadpool_size
+    # One range ahead per connection, as many as fit the memory budget (ranges are held in memory).
+    threads = _transfer.parts_in_memory(DXDatabase._http_threadpool_size, chunksize)
     spans = _transfer.ranges(0, size, chunksize, chunksize)
 
     transfer = _transfer.Transfer(threads)
