@@ -1,4 +1,4 @@
-"""``python -m dxpy.emulator``: serve an emulator until SIGINT or SIGTERM.
+"""``python -m dxpy.emulator``: serve an emulator until SIGINT, SIGTERM or SIGHUP.
 
 The first line printed is a shell ``export`` statement that points dxpy at it (API and auth
 server). The server keeps running, so read that line from a file (or a pipe) rather than
@@ -7,8 +7,12 @@ waiting for the command to end::
     python -m dxpy.emulator > emulator.env &
     until [ -s emulator.env ]; do sleep 0.1; done; . ./emulator.env
 
-Jobs run in local subprocesses (``--no-run-jobs`` keeps them idle). ``--link
-rtt=40ms,per-connection=25MiB/s`` models a network between the emulator and its clients.
+Jobs run in local subprocesses (``--no-run-jobs`` keeps them idle). On any of those signals
+the emulator stops: running jobs and every process they started are killed and their scratch
+folder removed. If it is killed outright (SIGKILL), its watchdog process does the same
+(``dxpy.emulator.execution.reaper``).
+
+``--link rtt=40ms,per-connection=25MiB/s`` models a network between the emulator and its clients.
 
 ``--users alice bob=TOKEN`` adds users (for tests with several users) and ``--org lab=alice,bob``
 an org with its ADMIN first; a comment line per user (``# user-alice TOKEN``) follows the
@@ -103,8 +107,9 @@ def main(argv=None):
     def stop(signum, frame):
         stopping.set()
 
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):  # SIGHUP: the terminal went away
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop)
     try:
         emulator = Emulator(host=args.host, port=args.port, token=args.token, data_dir=args.data_dir,
                             verbose=args.verbose, run_jobs=args.run_jobs, max_parallel_jobs=args.max_parallel_jobs,

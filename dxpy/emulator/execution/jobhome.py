@@ -13,10 +13,12 @@ import json
 import os
 
 from ...utils import job_launcher
+from . import reaper
 
 
-def job_environment(job, token, home, api_environment, bin_dir):
-    """The process environment of a job: the caller's, less its ``DX_*`` settings, plus the job's."""
+def job_environment(job, token, home, api_environment, bin_dir, mark):
+    """The process environment of a job: the caller's, less its ``DX_*`` settings, plus the job's;
+    *mark* tells the job's processes apart from all others (``reaper.MARK_VARIABLE``)."""
     env = dict((name, value) for name, value in os.environ.items() if not name.startswith("DX_"))
     env.update(api_environment)
     env.update({
@@ -29,6 +31,7 @@ def job_environment(job, token, home, api_environment, bin_dir):
         "PYTHONPATH": job_launcher.with_this_dxpy(os.environ.get("PYTHONPATH")),
         "PATH": bin_dir + os.pathsep + os.environ.get("PATH", os.defpath),
         "PYTHONUNBUFFERED": "1",  # log lines arrive as they are printed
+        reaper.MARK_VARIABLE: mark,
     })
     return env
 

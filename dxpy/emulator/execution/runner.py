@@ -7,14 +7,15 @@ worker thread of their own, each running one job's process. At most ``max_parall
 processes hold a slot at a time; a running job with unfinished subjobs gives its slot up, since
 it may be blocked waiting for them (``wait_on_done``) and they must be able to run. When a job
 tree ends, its temporary workspace is destroyed (unless ``delayWorkspaceDestruction``).
-Whatever a job's code does, only that job fails: the emulator stays up.
+Whatever a job's code does, only that job fails: the emulator stays up. No process a job
+starts outlives the job, nor the emulator (:mod:`.reaper`).
 """
 import copy
 import json
 import logging
 import os
+import secrets
 import shutil
-import signal
 import subprocess
 import tempfile
 import threading
@@ -27,7 +28,7 @@ from ..model.states import TERMINAL_STATES
 from ..model.files import settle_all
 from ..model.ids import now_ms
 from ...scripts import write_command_shims
-from . import jobhome, lifecycle
+from . import jobhome, lifecycle, reaper
 
 logger = logging.getLogger("dxpy.emulator")
 
@@ -82,17 +83,6 @@ def _read_json(path):
         return text, "%s is not valid JSON: %s" % (os.path.basename(path), error)
 
 
-def _kill(process):
-    """Kill the job's process and everything it started (its own process group on POSIX)."""
-    try:
-        if os.name == "posix":
-            os.killpg(process.pid, signal.SIGKILL)
-        else:
-            process.kill()
-    except (ProcessLookupError, PermissionError, OSError):
-        pass
-
-
 class JobRunner(object):
     """Runs the jobs of *platform*. *api_environment* holds the ``DX_APISERVER_*`` (and
     ``DX_AUTHSERVER_*``) variables through which jobs reach the emulator.
@@ -129,6 +119,8 @@ class JobRunner(object):
         self._stopping = threading.Event()
         self._thread = None
         self._workers = {}  # job ID -> the thread running it
+        self.tag = None  # marks the processes of this runner's jobs (reaper.job_mark)
+        self._watchdog = None
 
     # Starting and stopping
 
@@ -140,6 +132,8 @@ class JobRunner(object):
         os.makedirs(self.scratch_dir, exist_ok=True)
         self.bin_dir = os.path.join(self.scratch_dir, "bin")
         write_command_shims(self.bin_dir)
+        self.tag = "%d-%s" % (os.getpid(), secrets.token_hex(6))
+        self._watchdog = reaper.Watchdog(self.tag, self.scratch_dir if self._own_scratch else None)
         self._stopping.clear()
         self._abandon_lost_jobs()
         self.platform.job_runner = self
@@ -160,13 +154,16 @@ class JobRunner(object):
         if self._announced in jobs_model.RUNNABLE_HOOKS:
             jobs_model.RUNNABLE_HOOKS.remove(self._announced)
         with self._guard:
-            processes = list(self._processes.values())
-        for process in processes:
-            _kill(process)
+            processes = list(self._processes.items())
+        for job_id, process in processes:
+            reaper.kill_job(process, self.tag, job_id)
         with self._guard:
             workers = list(self._workers.values())
         for worker in workers:
             worker.join()
+        reaper.kill_runner(self.tag)  # whatever a job left behind
+        self._watchdog.close()
+        self._watchdog = None
         if getattr(self.platform, "job_runner", None) is self:
             self.platform.job_runner = None
         if self._own_scratch and self.scratch_dir is not None:
@@ -214,11 +211,11 @@ class JobRunner(object):
                 start = self._jobs_to_start(jobs)
                 self._submitted.update(start)
                 finished = [job_id for job_id in self._processes if jobs.get(job_id, {}).get("state") != "running"]
-                doomed = [self._processes[job_id] for job_id in finished]
+                doomed = [(job_id, self._processes[job_id]) for job_id in finished]
             if destroyed or [(job["id"], job["state"]) for job in jobs.values()] != before:
                 self.platform.store.save()
-        for process in doomed:
-            _kill(process)  # terminated, or failed with its job tree
+        for job_id, process in doomed:
+            reaper.kill_job(process, self.tag, job_id)  # terminated, or failed with its job tree
         for job_id in start:
             worker = threading.Thread(target=self._execute, args=(job_id,), name="dxpy-emulator-" + job_id,
                                       daemon=True)
@@ -298,10 +295,12 @@ class JobRunner(object):
     def _run(self, job, run_spec, token, timeout):
         job_dir = os.path.join(self.scratch_dir, job["id"])
         argv, home = jobhome.prepare(job_dir, job, run_spec)
-        env = jobhome.job_environment(job, token, home, self.api_environment, self.bin_dir)
+        env = jobhome.job_environment(job, token, home, self.api_environment, self.bin_dir,
+                                      reaper.job_mark(self.tag, job["id"]))
         self._log(job["id"], "SYSTEM", "INFO", "Running %s of %s" % (job["function"], job.get("executable")))
         process = subprocess.Popen(argv, cwd=home, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, start_new_session=(os.name == "posix"))
+        self._watchdog.add_group(process.pid)
         with self._guard:
             self._processes[job["id"]] = process
         readers = [threading.Thread(target=self._read_stream, args=(job["id"], stream, level), daemon=True)
@@ -313,12 +312,14 @@ class JobRunner(object):
             process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             timed_out = True
-            _kill(process)
+            reaper.kill_job(process, self.tag, job["id"])
             process.wait()
         finally:
             with self._guard:
                 self._processes.pop(job["id"], None)
-        _kill(process)  # whatever it left running in the background ends with the job, as on a worker
+        # whatever it left running in the background ends with the job, as on a worker
+        reaper.kill_job(process, self.tag, job["id"])
+        self._watchdog.remove_group(process.pid)
         for reader in readers:
             reader.join(5)
         return self._collect(job["id"], home, process.returncode, timed_out, timeout)
