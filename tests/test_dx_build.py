@@ -155,6 +155,30 @@ def test_built_applet_runs(twins, tmp_path):
     assert job.describe()["output"] == {"greeting": "hello there"}
 
 
+def _with_own_dx_on_path(client):
+    """dxpy's --run starts the ``dx`` on PATH: make it the client's own."""
+    return {"PATH": os.path.dirname(client.python) + os.pathsep + os.environ.get("PATH", os.defpath)}
+
+
+@reference
+def test_build_and_run(twins, tmp_path):
+    source = make_source(tmp_path / "hello")
+    results = [client.run("build", source, "--run", "-y", "--wait", "--brief", "-iwho=me",
+                          env=_with_own_dx_on_path(client)) for client in twins.clients]
+    assert [(r.returncode, normalize(r.stdout), normalize(r.stderr)) for r in results][1] == \
+        [(r.returncode, normalize(r.stdout), normalize(r.stderr)) for r in results][0]
+    job = results[1].stdout.strip()
+    assert job.startswith("job-") and dxpy.DXJob(job).describe()["output"] == {"greeting": "hello me"}
+    assert dxpy.DXJob(job).describe()["priority"] == "high"
+    # A run that cannot start: the applet is built, the run's error and exit code are dx run's.
+    results = [client.run("build", source, "-f", "--run", "-y", "-inope=1", env=_with_own_dx_on_path(client))
+               for client in twins.clients]
+    assert [(r.returncode, r.stderr.splitlines()[-1]) for r in results][1] == \
+        [(r.returncode, r.stderr.splitlines()[-1]) for r in results][0]
+    assert results[1].returncode == 3 and 'Input field called "nope" was not found' in results[1].stderr
+    assert [kind for _, kind in objects_in(twins.this.project)].count("applet") == 1
+
+
 @reference
 def test_build_applet_destination_overwrite_archive_and_json(twins, tmp_path):
     source = make_source(tmp_path / "hello")
