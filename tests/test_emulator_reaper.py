@@ -55,7 +55,8 @@ def wait_until(predicate, what, timeout=30):
 
 def read_daemon(pidfile):
     wait_until(lambda: os.path.exists(pidfile), "the job's daemon to start")
-    pid, home = open(pidfile).read().split()
+    with open(pidfile) as handle:
+        pid, home = handle.read().split()
     return int(pid), home
 
 
