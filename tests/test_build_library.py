@@ -252,6 +252,18 @@ def test_build_and_upload_locally_applet_and_app(dx_emulator, tmp_path):
     assert dxpy.api.app_describe(from_applet["id"])["version"] == "2.0.0"
 
 
+def test_app_billed_to_an_org_in_a_region(dx_emulator, tmp_path):
+    org = dx_emulator.add_org("payers", ["emulator"])  # its admin may bill it
+    source = make_source(str(tmp_path / "lib_billed"), name="lib_billed")
+    app = dx_build_app.build_and_upload_locally(source, "app", bill_to_override=org, region=["aws:us-east-1"],
+                                                brief=True, return_object_dump=True)
+    assert app["billTo"] == org and list(app["regionalOptions"]) == ["aws:us-east-1"]
+    with pytest.raises(AppBuilderException, match="Cannot specify --no-temp-build-project when building multi-region"):
+        dx_build_app.build_and_upload_locally(source, "app", region=["aws:us-east-1", "azure:westus"],
+                                              use_temp_build_project=False, brief=True)
+    assert not list(dxpy.find_projects(name="Temporary build project*", name_mode="glob"))
+
+
 def test_source_checks(dx_emulator, tmp_path, capsys):
     source = make_source(str(tmp_path / "hello"))
     with open(os.path.join(source, "src", "code.sh"), "w") as handle:

@@ -239,6 +239,24 @@ def test_build_with_asset_depends(twins, tmp_path):
         {"name": "tool_asset.tar.gz", "id": dxpy.dxlink(archives[1]), "stages": ["main"]}]
 
 
+@reference
+def test_build_get_build_round_trip(twins, tmp_path):
+    """dx get of a built applet gives a source directory that builds an equal applet (both clients
+    build it)."""
+    source = make_source(tmp_path / "hello", makefile=False)
+    first = built_id(twins.this("build", source, "-d", "/roundtrip"))
+    workdir = tmp_path / "got"
+    workdir.mkdir()
+    twins.this("get", first, cwd=workdir)
+    got = str(workdir / "roundtrip")
+    assert sorted(os.listdir(os.path.join(got, "resources"))) == ["opt", "usr"]
+    ref_out, this_out = both(twins, "build", got, "-d", "/again")
+    alike = ("project", "name", "id", "created", "modified")
+    assert normalized_describe(built_id(this_out), drop=alike) == normalized_describe(first, drop=alike)
+    assert normalized_describe(built_id(ref_out), drop=alike) == normalized_describe(first, drop=alike)
+    assert bundle_members(built_id(this_out), twins.this.project) == bundle_members(first, twins.this.project)
+
+
 # -- bad input ---------------------------------------------------------------------------------
 
 BAD_SOURCES = {
