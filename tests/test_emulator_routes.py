@@ -17,7 +17,7 @@ from emulator_model_helpers import fails, make_platform
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TABLE = load_table()
 EMULATED = [entry for entry in TABLE if "emulator" in entry]
-FACTS = {"handler", "readOnly", "level", "intoLevel", "rawInput", "nonce"}
+FACTS = {"handler", "readOnly", "level", "intoLevel", "rawInput", "nonce", "token"}
 
 
 def test_the_table_is_the_one_in_the_package():
@@ -51,6 +51,26 @@ def test_every_emulator_route_is_in_the_table():
     assert len(EMULATED) >= 170
     assert set(e["route"] for e in TABLE if e.get("server") == "auth") == {
         "/system/newAuthToken", "/system/destroyAuthToken", "/system/getUserInfo"}
+
+
+def test_routes_without_a_token_are_the_ones_the_table_says(served):
+    from dxpy.emulator.model.routes import tokenless_routes
+    from dxpy.emulator.server import UNAUTHENTICATED_ROUTES
+    assert UNAUTHENTICATED_ROUTES == tokenless_routes() == {"/system/newAuthToken", "/system/greet"}
+    for entry in EMULATED:
+        if entry["kind"] != "class":
+            continue
+        answer = requests.post(served.url + entry["route"], data="{}", timeout=30).json()
+        refused = answer.get("error", {}).get("type") == "InvalidAuthentication"
+        assert refused == (entry["route"] not in UNAUTHENTICATED_ROUTES), (entry["route"], answer)
+
+
+def test_the_http_layer_reads_the_table_without_loading_the_model():
+    code = ("import sys, dxpy.emulator.server; "
+            "print(sorted(m for m in sys.modules if m.startswith('dxpy.emulator.model')))")
+    loaded = subprocess.run([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE,
+                            universal_newlines=True, check=True).stdout
+    assert loaded.strip() == "['dxpy.emulator.model', 'dxpy.emulator.model.routes']"
 
 
 def test_a_route_without_emulator_facts_is_not_served():

@@ -36,11 +36,13 @@ from . import errors, logstream
 from .errors import PlatformError
 from .faults import FaultRule, FaultRules, default_error_type
 from .limits import Limits, json_depth_exceeds
+from .model.routes import tokenless_routes
 
 FAULTS_ROUTE = "/emulator/faults"
 # The auth server's login route: how a client gets a token in the first place.
-# /system/greet is what a client asks before it has logged in.
-UNAUTHENTICATED_ROUTES = frozenset(["/system/newAuthToken", "/system/greet"])
+# Logging in and /system/greet (what a client asks before it has logged in): "token": false in
+# the route table
+UNAUTHENTICATED_ROUTES = tokenless_routes()
 
 # Bodies up to this size go out with their headers in one write; larger ones follow the
 # headers in slices of _BLOCK bytes (memoryview slices: no copies).

@@ -11,6 +11,7 @@ The same table generates ``dxpy/api.py``. An entry the emulator serves has an ``
     rawInput   true when the whole input is user data (any JSON value), not named fields
     nonce      true when the route honours a ``nonce`` in its input (default: the entry's
                ``nonce``, whether dxpy.api adds one): a repeated nonce replays the first answer
+    token      false when the route answers without a token (the HTTP layer reads it)
 """
 import collections
 import importlib
@@ -67,6 +68,12 @@ class RouteTable(object):
 def load_table(path=TABLE_PATH):
     with open(path, encoding="utf-8") as fd:
         return json.load(fd)["routes"]
+
+
+def tokenless_routes(entries=None):
+    """The routes answered without a token, e.g. ``/system/newAuthToken``."""
+    return frozenset(entry["route"] for entry in (load_table() if entries is None else entries)
+                     if (entry.get("emulator") or {}).get("token") is False)
 
 
 def _handler(name):
