@@ -111,3 +111,12 @@ def test_shared_constants_are_defined_once():
     region = ast.dump(ast.parse('"aws:us-east-1"', mode="eval").body)
     assert definitions.get(terminal) == ["model/states.py"]
     assert definitions.get(region) == ["model/containers.py"]
+
+
+def test_routes_are_bound_in_the_route_table_only():
+    # dxpy/api_routes.json names each route's handler: no module keeps a table of its own
+    for name in _modules(MODEL):
+        for node in _tree(os.path.join(MODEL, name + ".py")).body:
+            targets = node.targets if isinstance(node, ast.Assign) else []
+            for target in targets:
+                assert not (isinstance(target, ast.Name) and target.id.endswith("_ROUTES")), (name, target.id)
