@@ -211,15 +211,18 @@ def find_executions(args):
     """``dx find jobs|analyses|executions``."""
     import dxpy
     from ..utils.printing import fill, get_delimiter
+    from . import try_call
+    from .finding import normalized_times
     from .parsers import process_find_by_property_args
-    process_find_by_property_args(args)
+    try_call(process_find_by_property_args, args)
+    normalized_times(args, ("created_after", "created_before"))
     trees = not (args.origin_jobs or args.all_jobs)
     if args.origin_jobs and args.parent is not None and args.parent != "none":
         return
     include_io = bool((args.verbose and args.json) or args.show_outputs)
     describe = _describe_input(args, include_io)
     to_fetch = args.num_results if trees else args.num_results + _EXTRA_FOR_TRIES
-    scope = _search_scope(args)
+    scope = try_call(_search_scope, args)
     if scope is None:
         return
     project, origin = scope

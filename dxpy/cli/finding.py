@@ -20,7 +20,7 @@ def _help(text):
     return fill(text, width_adjustment=-24)
 
 
-def _normalized_times(args, dests):
+def normalized_times(args, dests):
     """The time options *dests* of *args* in ms since the epoch, so that a malformed one stops
     dx before any search (as invalid input, exit 3)."""
     from ..exceptions import err_exit
@@ -92,7 +92,7 @@ def find_data(args):
     from .parsers import process_find_by_property_args
     try_call(process_find_by_property_args, args)
     try_call(_data_search_scope, args)
-    _normalized_times(args, ("created_after", "created_before", "mod_after", "mod_before"))
+    normalized_times(args, ("created_after", "created_before", "mod_after", "mod_before"))
     results = dxpy.find_data_objects(
         classname=args.classname, state=args.state, visibility=args.visibility, properties=args.properties,
         name=args.name, name_mode=args.name_mode, typename=args.type, tags=args.tag, link=args.link,
@@ -114,7 +114,7 @@ def find_projects(args):
     from .parsers import process_external_upload_restricted_param, process_find_by_property_args, process_phi_param
     for process in (process_find_by_property_args, process_phi_param, process_external_upload_restricted_param):
         try_call(process, args)
-    _normalized_times(args, ("created_after", "created_before"))
+    normalized_times(args, ("created_after", "created_before"))
     results = dxpy.find_projects(
         name=args.name, name_mode="glob", properties=args.properties, tags=args.tag,
         level="VIEW" if args.public else args.level, describe=not args.brief,

@@ -1,0 +1,292 @@
+"""dx watch, dx find jobs/analyses/executions, dx terminate, dx ssh: this package's dx compared
+with the reference dx on the same jobs of one emulator."""
+import re
+import time
+
+import pytest
+
+import dxpy
+from dx_cli import normalize
+from test_dx_projects import last_line_and_code
+
+reference = pytest.mark.reference
+
+# A job that logs on stdout and stderr, then fails.
+FAILING_LOGGER = """import sys, time
+import dxpy
+
+@dxpy.entry_point('main')
+def main():
+    for number in range(4):
+        print("line %d" % number, flush=True)
+        time.sleep(0.02)
+    print("something went wrong", file=sys.stderr, flush=True)
+    raise dxpy.AppError("no luck")
+"""
+
+# A job that starts two subjobs (one of which starts another) and waits for them.
+TREE = """import time
+import dxpy
+
+@dxpy.entry_point('main')
+def main():
+    first = dxpy.new_dxjob({"depth": 1}, "sub", name="child-a")
+    time.sleep(0.01)  # children of distinct creation times: listed in one order
+    second = dxpy.new_dxjob({"depth": 0}, "sub", name="child-b")
+    print("started the children", flush=True)
+    return {"a": first.get_output_ref("depth"), "b": second.get_output_ref("depth")}
+
+@dxpy.entry_point('sub')
+def sub(depth):
+    print("sub at depth %d" % depth, flush=True)
+    if depth:
+        dxpy.new_dxjob({"depth": 0}, "sub", name="grandchild")
+    return {"depth": depth}
+"""
+
+SLEEPER = "import time\nimport dxpy\n\n@dxpy.entry_point('main')\ndef main():\n    time.sleep(120)\n"
+
+
+def applet(project, code, name):
+    """An applet without input and output specifications: any input and output is fine."""
+    return dxpy.api.applet_new({"project": project, "name": name, "dxapi": "1.0.0",
+                                "runSpec": {"interpreter": "python3", "code": code}})["id"]
+
+
+def run(project, code, applet_name, **kwargs):
+    return dxpy.DXApplet(applet(project, code, applet_name)).run({}, project=project, **kwargs).get_id()
+
+
+def finish(execution_id, timeout=90):
+    deadline = time.time() + timeout
+    while dxpy.describe(execution_id)["state"] not in ("done", "failed", "terminated"):
+        assert time.time() < deadline, "%s did not finish" % execution_id
+        time.sleep(0.1)
+
+
+@pytest.fixture(scope="module")
+def failed_job(cli_emulator):
+    project = dxpy.api.project_new({"name": "watched"})["id"]
+    job = run(project, FAILING_LOGGER, "logger")
+    finish(job)
+    assert dxpy.describe(job)["state"] == "failed"
+    return job
+
+
+@pytest.fixture(scope="module")
+def tree(cli_emulator):
+    root = run(dxpy.api.project_new({"name": "tree"})["id"], TREE, "tree", name="root")
+    finish(root)
+    return root
+
+
+_RUNTIME = re.compile(r"(runtime|running for) \d+:\d\d:\d\d")
+
+
+def _runs_alike(text, home):
+    """*text* normalized, runtimes too: the two clients' jobs ran at different speeds."""
+    return _RUNTIME.sub(r"\1 <runtime>", normalize(text, [home]))
+
+
+def same_for_each(twins, words_of):
+    """Run ``words_of(client)`` with each client; both give the same normalized result. Returns it."""
+    results = []
+    for client in twins.clients:
+        words = words_of(client)
+        result = client.run(*words)
+        results.append((result.returncode, _runs_alike(result.stdout, client.home),
+                        _runs_alike(result.stderr, client.home)))
+    assert results[0] == results[1], "dx %s differs\n--- reference:\n%r\n--- this:\n%r" % (
+        " ".join(words), results[0], results[1])
+    return results[1]
+
+
+# -- dx watch -------------------------------------------------------------------------------------
+
+@reference
+@pytest.mark.parametrize("options", [
+    (), ("--no-job-info",), ("-n", "2"), ("--levels", "STDERR"), ("-l", "STDOUT", "-l", "INFO"), ("--get-stdout",),
+    ("--get-stderr",), ("--get-streams",), ("--format", "{job} {level} {msg}"), ("--no-timestamps",),
+    ("--job-ids",), ("-q",), ("--no-wait",), ("--metrics", "none"), ("--metrics", "csv"), ("--metrics", "top"),
+    ("--try", "0"), ("--tree",),
+])
+def test_watch_a_failed_job(twins, failed_job, options):
+    code, out, err = twins.assert_same("watch", failed_job, *options)
+    assert code == 3
+
+
+@reference
+def test_watch_a_job_tree(twins, tree):
+    code, out, _ = twins.assert_same("watch", "--tree", tree)
+    assert code == 0 and out.count("sub at depth") == 3
+    twins.assert_same("watch", "--tree", "--job-ids", "--no-timestamps", tree)
+    twins.assert_same("watch", tree)  # the root job alone
+
+
+@reference
+@pytest.mark.parametrize("words", [
+    ("job-" + "B" * 24,),                      # no such job
+    ("job-123",),                              # not a job ID
+    ("analysis-" + "B" * 24,),
+    ("{job}", "--metrics", "none", "--levels", "METRICS"),
+    ("{job}", "--metrics", "top", "--tree"),
+    ("{job}", "--metrics", "top", "--levels", "STDOUT"),
+    ("{job}", "--metrics", "csv", "--no-timestamps"),
+])
+def test_watch_errors(twins, failed_job, words):
+    code, _, _ = twins.assert_same("watch", *[word.replace("{job}", failed_job) for word in words])
+    assert code != 0
+
+
+@reference
+@pytest.mark.parametrize("words", [
+    ("{job}", "--levels", "LOUD"), ("{job}", "-n", "many"), ("{job}", "--tree", "--try", "0"),
+    ("{job}", "--metrics", "sideways"), (),
+])
+def test_watch_usage_errors(twins, failed_job, words):
+    assert last_line_and_code(twins, "watch", *[word.replace("{job}", failed_job) for word in words])[0] == 2
+
+
+def test_watch_follows_a_running_job(cli_emulator, dx_this):
+    """Lines arrive while the job runs, in order; the job's final state comes last."""
+    project = dxpy.api.project_new({"name": "live"})["id"]
+    code = FAILING_LOGGER.replace("time.sleep(0.02)", "time.sleep(0.3)")
+    job = run(project, code, "slow logger")
+    result = dx_this.run("watch", "--no-timestamps", job)
+    assert result.returncode == 3
+    lines = result.stdout.splitlines()
+    shown = [line for line in lines if line.endswith(("STDOUT line 0", "STDOUT line 1", "STDOUT line 2",
+                                                       "STDOUT line 3", "something went wrong"))]
+    assert shown == ["slow logger STDOUT line %d" % n for n in range(4)] + ["slow logger STDERR something went wrong"]
+    assert lines[-3].startswith("* slow logger (failed) " + job)
+    assert "AppError: no luck" in lines[-1]
+
+
+def test_watch_needs_the_watch_extra(cli_emulator, dx_this, failed_job, tmp_path):
+    """Without websocket-client, dx watch names the extra to install."""
+    blocker = tmp_path / "blocker"
+    blocker.mkdir()
+    (blocker / "websocket.py").write_text("raise ImportError('websocket-client is not installed')\n")
+    result = dx_this.run("watch", failed_job, env={"PYTHONPATH": "%s:%s" % (blocker, dx_this.env["PYTHONPATH"])})
+    assert result.returncode == 3
+    assert "pip install 'dxpy[watch]'" in result.stderr
+
+
+def test_metrics_help(dx_this):
+    result = dx_this.run("watch", "--metrics-help")
+    assert result.returncode == 0 and "--metrics csv" in result.stdout
+
+
+# -- dx find jobs / analyses / executions ---------------------------------------------------------
+
+def finished_executions(project):
+    """In *project*, one after the other (so that both clients' projects list them in one order):
+    a failing job, a job tree and an analysis."""
+    failing = run(project, FAILING_LOGGER, "logger", name="lonely")
+    finish(failing)
+    root = run(project, TREE, "tree", name="root")
+    finish(root)
+    workflow = dxpy.api.workflow_new({"project": project, "name": "wf", "stages": [
+        {"id": "stage-one", "executable": applet(project, TREE, "staged"), "name": "only"}]})["id"]
+    analysis = dxpy.DXWorkflow(workflow).run({}, project=project).get_id()
+    finish(analysis)
+    return {"project": project, "root": root, "failed": failing, "analysis": analysis}
+
+
+@pytest.fixture(scope="module")
+def made_trees(cli_emulator):
+    return [finished_executions(dxpy.api.project_new({"name": "trees"})["id"]) for _ in range(2)]
+
+
+@pytest.fixture
+def trees(twins, made_trees):
+    """Each client in a project of its own with the same executions, finished."""
+    found = {}
+    for client, executions in zip(twins.clients, made_trees):
+        client.project = executions["project"]
+        client.env["DX_PROJECT_CONTEXT_ID"] = executions["project"]
+        found[client] = executions
+    return found
+
+
+@reference
+@pytest.mark.parametrize("words", [
+    ("executions",), ("executions", "--tree"), ("jobs",), ("analyses",), ("executions", "--origin-jobs"),
+    ("executions", "--all-jobs"), ("jobs", "--all-jobs", "--state", "done"), ("executions", "--state", "failed"),
+    ("jobs", "--name", "child*"), ("jobs", "--name", "child*", "--all-jobs"), ("executions", "--created-after=-1d"),
+    ("executions", "--created-before=-1d"), ("executions", "--brief"), ("executions", "--json"),
+    ("jobs", "--all-jobs", "--json", "--verbose"), ("executions", "-n", "1"), ("jobs", "--all-jobs", "-n", "2"),
+    ("executions", "--show-outputs"), ("jobs", "--no-subjobs"), ("jobs", "--origin-jobs", "--brief"),
+    ("executions", "--user", "emulator"), ("executions", "--project", "{project}"), ("executions", "--delim"),
+    ("executions", "--include-restarted"), ("jobs", "--tag", "none"), ("jobs", "--property", "k=v"),
+])
+def test_find_executions(twins, trees, words):
+    same_for_each(twins, lambda client: ("find",) + words)
+
+
+@reference
+def test_find_executions_of_one_tree(twins, trees):
+    same_for_each(twins, lambda client: ("find", "jobs", "--id", trees[client]["root"]))
+    same_for_each(twins, lambda client: ("find", "jobs", "--origin", trees[client]["root"], "--all-jobs"))
+    same_for_each(twins, lambda client: ("find", "jobs", "--parent", trees[client]["root"]))
+    same_for_each(twins, lambda client: ("find", "jobs", "--origin-jobs", "--parent", trees[client]["root"]))
+    same_for_each(twins, lambda client: ("find", "executions", "--root-execution", trees[client]["analysis"]))
+    same_for_each(twins, lambda client: ("find", "analyses", "--root", trees[client]["analysis"], "--json"))
+
+
+@reference
+def test_find_executions_bad_time(twins):
+    """dxpy fails with a traceback (exit 1); this dx says what it expected (exit 3)."""
+    ref, this = twins.outputs("find", "executions", "--created-after", "yesterday")
+    assert ref[0] == 1 and this[0] == 3
+    assert this[2].startswith("ValueError: Error: Expected an int timestamp, a date format")
+
+
+@reference
+@pytest.mark.parametrize("words", [
+    ("executions", "--project", "no-such-project"),
+    ("jobs", "--id", "job-" + "B" * 24),
+    ("jobs", "--property", "a=b=c"),
+])
+def test_find_executions_errors(twins, words):
+    code, _, _ = twins.assert_same("find", *words)
+    assert code != 0
+
+
+@reference
+@pytest.mark.parametrize("words", [("jobs", "-n", "x"), ("jobs", "--origin-jobs", "--all-jobs")])
+def test_find_executions_usage_errors(twins, words):
+    assert last_line_and_code(twins, "find", *words)[0] == 2
+
+
+# -- dx terminate, dx ssh ---------------------------------------------------------------------------
+
+@reference
+def test_terminate(twins):
+    sleepers = {client: run(client.project, SLEEPER, "sleeper") for client in twins.clients}
+    assert same_for_each(twins, lambda client: ("terminate", sleepers[client])) == (0, "", "")
+    for job in sleepers.values():
+        finish(job)
+        assert dxpy.describe(job)["state"] == "terminated"
+    code, out, _ = same_for_each(twins, lambda client: ("wait", sleepers[client]))
+    assert code == 3
+    same_for_each(twins, lambda client: ("terminate", sleepers[client]))  # already terminated
+
+
+@reference
+@pytest.mark.parametrize("words", [("job-" + "B" * 24,), ("not-an-id",)])
+def test_terminate_errors(twins, words):
+    code, _, _ = twins.assert_same("terminate", *words)
+    assert code != 0
+
+
+@reference
+def test_terminate_usage_error(twins):
+    assert last_line_and_code(twins, "terminate")[0] == 2
+
+
+@pytest.mark.parametrize("words", [("ssh", "job-" + "B" * 24), ("ssh_config",), ("ssh_config", "--revoke")])
+def test_ssh_needs_the_platform(dx_this, words):
+    result = dx_this.run(*words)
+    assert result.returncode == 3 and result.stdout == ""
+    assert "on the DNAnexus platform" in result.stderr
