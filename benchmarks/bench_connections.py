@@ -26,7 +26,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=parse_size, default=256 * MIB, help="file size (default 256M)")
     parser.add_argument("--connections", default="2,4,8,16,32", help="connection counts (default 2,4,8,16,32)")
-    parser.add_argument("--links", nargs="+", default=LINKS, help="link models (default: 1, 40 and 200 ms)")
+    parser.add_argument("--links", nargs="+", default=LINKS,
+                        help="link models, or loopback for none (default: 1, 40 and 200 ms)")
     args = parser.parse_args()
     try:
         counts = [int(text) for text in args.connections.split(",")]
@@ -42,7 +43,7 @@ def main():
         source, target = os.path.join(tmp, "source.bin"), os.path.join(tmp, "copy.bin")
         make_source(source, args.size)
         for link in args.links:
-            emulator, dx_env = start_emulator(python, clean_env(home, REPO), link)
+            emulator, dx_env = start_emulator(python, clean_env(home, REPO), None if link == "loopback" else link)
             try:
                 for count in counts:
                     env = clean_env(home, REPO)

@@ -53,16 +53,17 @@ def _write_at(fh, data, offset):
         view, offset = view[written:], offset + written
 
 
-def _blocks_at(fh, offset, size):
-    """The bytes [offset, offset + size) of *fh*, in blocks (the caller serializes calls where
-    there is no pread)."""
+def _blocks_at(fh, offset, size, lock=None):
+    """The bytes [offset, offset + size) of *fh*, in blocks (where there is no pread, each
+    seek and read is made under *lock*, the one writes take)."""
     while size > 0:
         want = min(_transfer.FILE_BLOCK, size)
         if hasattr(os, "pread"):
             block = os.pread(fh.fileno(), want, offset)
         else:
-            fh.seek(offset)
-            block = fh.read(want)
+            with lock or threading.Lock():
+                fh.seek(offset)
+                block = fh.read(want)
         if not block:
             raise DXIncompleteReadsError("the local file ended at byte %d" % offset)
         yield block
@@ -71,36 +72,56 @@ def _blocks_at(fh, offset, size):
 
 class _SplitPart(object):
     """A part fetched as several ranges: its check runs over the local file, in order, as
-    the ranges land (whichever worker lands the range that extends the checked prefix hashes
-    on; the others go back to fetching)."""
+    bytes land. Whoever lands bytes calls ``advance``; one caller at a time hashes what has
+    landed after the checked prefix (the range at the head is read back block by block just
+    after it is written, from the page cache), the others go straight back to fetching."""
 
-    def __init__(self, download, span):
+    def __init__(self, download, span, ranges, reached):
         self.download, self.span = download, span
         self.hasher = span.check.new() if span.check is not None else None
         self.checked = span.start
-        self._landed = {}  # start -> stop of ranges landed past the checked prefix
-        self._busy = False
+        self._starts = [start for start, _ in ranges]
+        self._stops = [stop for _, stop in ranges]
+        self._reached = reached  # range start -> end of what landed (shared with the fetchers)
+        self._busy = self._again = False
         self._lock = threading.Lock()
 
-    def landed(self, start, stop):
+    def advance(self):
         with self._lock:
-            self._landed[max(start, self.span.start)] = min(stop, self.span.end)
             if self._busy:
+                self._again = True  # the hasher at work looks again before it stops
                 return
             self._busy = True
         while True:
+            landed = self._landed_until()
+            if landed > self.checked:
+                if self.hasher is not None:
+                    download = self.download
+                    for block in _blocks_at(download.fh, download.base + self.checked, landed - self.checked,
+                                            download.write_lock):
+                        self.hasher.update(block)
+                self.checked = landed
+                if landed == self.span.end:
+                    self.download.part_done(self.span, self.hasher)
             with self._lock:
-                stop = self._landed.pop(self.checked, None)
-                if stop is None:
+                if not self._again:
                     self._busy = False
                     return
-            if self.hasher is not None:
-                with self.download.read_lock:
-                    for block in _blocks_at(self.download.fh, self.download.base + self.checked, stop - self.checked):
-                        self.hasher.update(block)
-            self.checked = stop
-            if stop == self.span.end:
-                self.download.part_done(self.span, self.hasher)
+                self._again = False
+
+    def _landed_until(self):
+        """Where the bytes that landed without a gap from the checked prefix end."""
+        position = self.checked
+        index = bisect.bisect_right(self._starts, position) - 1
+        while index < len(self._starts):
+            end = self._reached[self._starts[index]]
+            if end < position:
+                break
+            position = end
+            if end < self._stops[index]:
+                break
+            index += 1
+        return position
 
 
 class Download(object):
@@ -131,7 +152,7 @@ class Download(object):
             # dxpy's warning for parts without an md5, said even when their checksum is checked
             import warnings
             warnings.warn("Download of file %s is not being checked for integrity" % self.file_id)
-        self.write_lock, self.read_lock = threading.Lock(), threading.Lock()
+        self.write_lock = threading.Lock()
         self._mismatch_lock = threading.Lock()
 
     # -- the call --------------------------------------------------------------------------
@@ -213,7 +234,7 @@ class Download(object):
         """Byte ranges covering the parts *indexes*: neighbouring small parts grouped, a
         large part cut in equal ranges; about two ranges per connection, from MIN_RANGE to
         MAX_RANGE (a *chunksize* below MIN_RANGE is the range size asked for). Returns
-        (ranges, split parts)."""
+        (ranges, {index of a part cut in several ranges: its ranges})."""
         if self.chunksize < MIN_RANGE:
             target = self.chunksize
         else:
@@ -229,8 +250,9 @@ class Download(object):
                 group = None
                 pieces = -(-size // target)
                 step = -(-size // pieces)
-                ranges.extend((start, min(start + step, span.end)) for start in range(span.start, span.end, step))
-                split[index] = _SplitPart(self, span)
+                pieces = [(start, min(start + step, span.end)) for start in range(span.start, span.end, step)]
+                ranges.extend(pieces)
+                split[index] = pieces
             elif group is not None and group[1] == span.start and span.end - group[0] <= target:
                 group[1] = span.end
             else:
@@ -260,9 +282,10 @@ class Download(object):
             span = self.spans[index]
             if span.start == span.end:
                 self.part_done(span, span.check.new() if span.check is not None else None)
-        ranges, split = self._plan(indexes)
+        ranges, split_ranges = self._plan(indexes)
         transfer = _transfer.Transfer(self.connections)
         reached = {start: start for start, _ in ranges}  # range start -> end of what landed
+        split = {index: _SplitPart(self, self.spans[index], pieces, reached) for index, pieces in split_ranges.items()}
         queue, started = collections.deque(ranges), {}  # future -> its range's start
         pending = set()
         try:
@@ -313,6 +336,8 @@ class Download(object):
             if span.index not in split and span.check is not None and span.end > span.start:
                 inline[span.index] = span.check.new()
         position, attempts = [start], [0]
+        # The part this range is one of several ranges of, if any: checked as bytes land.
+        head = next((part for part in split.values() if part.span.start <= start < part.span.end), None)
 
         def url_and_headers():
             transfer.check()
@@ -332,8 +357,10 @@ class Download(object):
                 offset[0] += len(block)
                 lo, hi = max(at, position[0]), min(at + len(block), stop)
                 if lo < hi:
-                    self._land(transfer, memoryview(block)[lo - at:hi - at], lo, inline, split)
+                    self._land(transfer, memoryview(block)[lo - at:hi - at], lo, inline)
                     position[0] = reached[start] = hi
+                    if head is not None:
+                        head.advance()
             return take
 
         short_reads = retry.RetryPolicy(max_retries=RANGE_ATTEMPTS - 1).start(True)
@@ -353,11 +380,8 @@ class Download(object):
                 dxpy.http._sleep(short_reads.delay)
         for index, hasher in inline.items():
             self.part_done(self.spans[index], hasher)
-        for index, part in split.items():
-            if part.span.start < stop and start < part.span.end:
-                part.landed(start, stop)
 
-    def _land(self, transfer, view, offset, inline, split):
+    def _land(self, transfer, view, offset, inline):
         """Bytes at *offset* of the file: written, fed to the checks of their parts."""
         with self.write_lock:
             transfer.check()  # once given up on, the file is cut back: nothing may land after it
