@@ -1,5 +1,5 @@
-"""``dx find``: searches for data objects, projects and orgs (``find data``, ``find projects``,
-``find orgs``); the searches for executions, apps and org entities come in a later version."""
+"""``dx find``: searches for apps and global workflows, executions (from .executions), data
+objects, projects, orgs and the members, projects and apps of an org."""
 import argparse
 import json
 
@@ -9,9 +9,8 @@ from .executions import add_find_execution_parsers
 from .org import find_orgs, org_find_apps, org_find_members, org_find_projects
 from .parsers import (contains_phi, delim_arg, env_args, find_by_properties_and_tags_args, json_arg, no_color_arg,
                       stdout_args)
-from .pending import add_pending_parser
 
-__all__ = ["find_data", "find_projects", "find_orgs", "print_find_results"]
+__all__ = ["find_apps", "find_global_workflows", "find_data", "find_projects", "find_orgs", "print_find_results"]
 
 DATA_CLASSES = ["record", "file", "applet", "workflow", "database"]
 
@@ -125,7 +124,43 @@ def find_projects(args):
     format_find_results(args, results)
 
 
-# -- results of dx find apps / globalworkflows ---------------------------------------------------
+# -- dx find apps / globalworkflows --------------------------------------------------------------
+
+def _find_global_executables(search, args, installed=None):
+    """The apps or global workflows *search* (``dxpy.find_apps`` / ``find_global_workflows``)
+    finds with the options in *args*, sorted by name unless --brief; for apps (*installed* not
+    None) only the installed ones when *installed*."""
+    _normalized_times(args, ("created_after", "created_before", "mod_after", "mod_before"))
+    fields = {"name": True, "title": not args.brief, "version": not args.brief, "published": args.verbose,
+              "billTo": not args.brief}
+    if installed is not None:
+        fields["installed"] = installed
+    results = search(name=args.name, name_mode="glob", category=args.category, all_versions=args.all,
+                     published=not args.unpublished, billed_to=args.billed_to, created_by=args.creator,
+                     developer=args.developer, created_after=args.created_after,
+                     created_before=args.created_before, modified_after=args.mod_after,
+                     modified_before=args.mod_before, describe={"fields": fields})
+    if installed:
+        results = (result for result in results if result["describe"]["installed"])
+    if args.brief:
+        return ({"id": result["id"]} for result in results)
+    return sorted(results, key=lambda result: result["describe"]["name"])
+
+
+def find_apps(args):
+    """``dx find apps``."""
+    import dxpy
+    from . import try_call
+    try_call(lambda: print_find_results(_find_global_executables(dxpy.find_apps, args, args.installed), args))
+
+
+def find_global_workflows(args):
+    """``dx find globalworkflows``."""
+    import dxpy
+    from . import try_call
+    try_call(lambda: print_find_results(_find_global_executables(dxpy.find_global_workflows, args), args))
+
+
 
 def print_find_results(results, args):
     """Print found apps or global workflows: JSON, IDs (--brief), or a line per result."""
@@ -298,9 +333,30 @@ def _add_find_orgs(subparsers):
     registry.register_parser(parser, subparsers_action=subparsers, categories="org")
 
 
-def _add_pending_finds(subparsers, names):
-    for name, help_line in names:
-        add_pending_parser(subparsers, name, help_line, ("exec",), prog="dx find " + name)
+def _add_find_global_executables(subparsers, name, kind, handler):
+    """``dx find apps`` (*kind* "app") or ``dx find globalworkflows`` (*kind* "workflow")."""
+    plural = kind + "s"
+    parser = subparsers.add_parser(
+        name, help="List available %s" % ("apps" if kind == "app" else "global workflows"), prog="dx find " + name,
+        description=fill("Lists the %s you can run that match every given condition (by default only published "
+                         "ones). --category-help lists the common categories." % plural),
+        parents=[stdout_args, json_arg, delim_arg, env_args])
+    parser.add_argument("--name", help="Name of the %s (a glob pattern)" % kind)
+    parser.add_argument("--category", help="Category of the %s" % kind)
+    parser.add_argument("--category-help", nargs=0, action=PrintCategoryHelp,
+                        help="List the common categories")
+    parser.add_argument("-a", "--all", action="store_true", help="Every version of each %s, not only its default"
+                        % kind)
+    parser.add_argument("--unpublished", action="store_true",
+                        help="Only unpublished %s (default: only published ones)" % plural)
+    if kind == "app":
+        parser.add_argument("--installed", action="store_true", help="Only apps you installed")
+    parser.add_argument("--billed-to", help="User or org billed for the %s" % plural)
+    parser.add_argument("--creator", help="User who created the %s version" % kind)
+    parser.add_argument("--developer", help="A developer of the %s" % plural)
+    _add_time_options(parser, plural.capitalize(), modified=True)
+    parser.set_defaults(func=handler)
+    registry.register_parser(parser, subparsers_action=subparsers, categories="exec")
 
 
 def _add_find(subparsers):
@@ -310,8 +366,8 @@ def _add_find(subparsers):
     children = parser.add_subparsers(parser_class=registry.DXArgumentParser)
     children.metavar = "category"
     registry.register_parser(parser, categories=())
-    _add_pending_finds(children, [("apps", "List available apps"),
-                                  ("globalworkflows", "List available global workflows")])
+    _add_find_global_executables(children, "apps", "app", find_apps)
+    _add_find_global_executables(children, "globalworkflows", "workflow", find_global_workflows)
     add_find_execution_parsers(children)
     _add_find_data(children)
     _add_find_projects(children)

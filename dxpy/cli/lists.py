@@ -1,15 +1,17 @@
-"""``dx add`` and ``dx remove``: add items to a list or take them off it (the developers and
-authorized users of an app, the stages of a workflow, the members of an org).
+"""``dx add``, ``dx remove`` and ``dx list``: add items to a list, take them off it, or print it
+(the developers and authorized users of an app, the stages of a workflow, the members of an org).
 
 Each subcommand is one entry of ``_ADD`` / ``_REMOVE``: a function ``adder(children, command)``
 that adds its parser to *children*, the subparsers of *command* ("add" or "remove"), and
 registers it. An entry whose parser is still to come is made by ``_pending``.
 """
 from . import registry
+from .apps import (add_developers_parser, add_users_parser, list_developers_parser, list_users_parser,
+                   remove_developers_parser, remove_users_parser)
 from .org import add_membership, remove_membership
 from .parsers import env_args, stdout_args
 from .pending import add_pending_parser
-from .workflow import add_remove_stage_parser, add_stage_parser
+from .workflow import add_list_stages_parser, add_remove_stage_parser, add_stage_parser
 
 
 def _pending(name, help_line, categories):
@@ -61,17 +63,24 @@ def _remove_member(children, command):
 
 
 _ADD = [
-    _pending("developers", "Add developers for an app", ("exec",)),
-    _pending("users", "Add authorized users for an app", ("exec",)),
+    add_users_parser,
+    add_developers_parser,
     lambda children, _command: add_stage_parser(children),
     _add_member,
 ]
 
 _REMOVE = [
-    _pending("developers", "Remove developers for an app", ("exec",)),
-    _pending("users", "Remove authorized users for an app", ("exec",)),
+    remove_users_parser,
+    remove_developers_parser,
     lambda children, _command: add_remove_stage_parser(children),
     _remove_member,
+]
+
+_LIST = [
+    list_users_parser,
+    list_developers_parser,
+    lambda children, _command: add_list_stages_parser(children),
+    _pending("database", "List entities associated with a specific database", ("data",)),
 ]
 
 
@@ -91,4 +100,5 @@ COMMANDS = {
     "add": _list_command("add", "Add one or more items to a list", "Add one or more items to a list", _ADD),
     "remove": _list_command("remove", "Remove one or more items from a list",
                             "Remove one or more items from a list", _REMOVE),
+    "list": _list_command("list", "Print the members of a list", "Print the members of a list", _LIST),
 }

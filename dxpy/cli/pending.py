@@ -7,24 +7,10 @@ from ..exceptions import DXCLIError
 from . import registry
 
 
-def _add_list_stages(children):
-    from .workflow import add_list_stages_parser
-    add_list_stages_parser(children)
-
-
-# name -> (one-line help, categories, subcommands as (name, help, categories), or as the function
-# that adds the parser of a subcommand that is available)
+# name -> (one-line help, categories, subcommands as (name, help, categories))
 _PENDING = {
     "build_asset": ("Build an asset bundle", ("exec",), ()),
-    "list": ("Print the members of a list", (), (
-        ("users", "List authorized users for an app", ("exec",)),
-        ("developers", "List developers for an app", ("exec",)),
-        _add_list_stages,
-        ("database", "List entities associated with a specific database", ("data",)))),
-    "install": ("Install an app", ("exec",), ()),
-    "uninstall": ("Uninstall an app", ("exec",), ()),
     "generate_batch_inputs": ("Generate a batch plan (one or more TSV files) for batch execution", ("exec",), ()),
-    "publish": ("Publish an app or a global workflow", ("exec",), ()),
     "archive": ("Archive files, or the files of a folder, in one project", ("fs",), ()),
     "unarchive": ("Unarchive files, or the files of a folder, in one project", ("fs",), ()),
     "extract_dataset": ("Retrieve data, or the SQL that retrieves it, from a dataset or cohort", ("data",), ()),
@@ -62,13 +48,9 @@ def _adder(name):
             return
         parser = subparsers.add_parser(name, help=help_line, prog="dx " + name, description=help_line)
         children = parser.add_subparsers(parser_class=registry.DXArgumentParser)
-        children.metavar = "list_type" if name == "list" else "subcommand"
+        children.metavar = "subcommand"
         registry.register_parser(parser, categories=categories)
-        for subcommand in subcommands:
-            if callable(subcommand):
-                subcommand(children)
-                continue
-            child, child_help, child_categories = subcommand
+        for child, child_help, child_categories in subcommands:
             add_pending_parser(children, child, child_help, child_categories, prog="dx %s %s" % (name, child))
     return add
 

@@ -797,7 +797,7 @@ def resolve_global_executable(path, is_version_required=False):
     """The description of the app or global workflow *path*. With *is_version_required*
     a name must carry a version (``name/1.0.0``). ResolutionError otherwise."""
     if is_version_required and not is_hashid(path) and "/" not in path:
-        raise ResolutionError('Version is required, e.g. "myexec/1.0.0"; got "%s"' % (path,))
+        raise ResolutionError('Version is required, e.g. "myexec/1.0.0"')
     if path.startswith("app-"):
         return resolve_app(path)
     if path.startswith("globalworkflow-"):
