@@ -229,3 +229,69 @@ def test_get_refuses_resources_that_would_land_outside(dx_this):
     dxapp = json.loads((dx_this.home / "mapper" / "dxapp.json").read_text())
     assert [dep["name"] for dep in dxapp["regionalOptions"]["aws:us-east-1"]["bundledDepends"]] == [
         "resources.tar.gz"]
+
+
+# -- dx build -> dx get -> dx build ----------------------------------------------------------------
+
+BUILT_SPEC = {"name": "roundtrip", "title": "Round trip", "summary": "built, got and built again", "dxapi": "1.0.0",
+              "version": "1.0.0", "inputSpec": [{"name": "who", "class": "string", "default": "world",
+                                                 "patterns": ["*"], "help": "Whom to greet"}],
+              "outputSpec": [{"name": "greeting", "class": "string"}],
+              "runSpec": {"interpreter": "bash", "file": "src/roundtrip.sh", "distribution": "Ubuntu",
+                          "release": "20.04", "version": "0", "execDepends": [{"name": "jq"}]},
+              "regionalOptions": {"aws:us-east-1": {"systemRequirements": {"*": {"instanceType": "mem1_ssd1_v2_x4"}}}},
+              "access": {"network": ["*"]}, "details": {"contact": "someone"}, "categories": ["Reports"]}
+BASH_SOURCE = 'main() {\n  dx-jobutil-add-output greeting "hello $who"\n}\n'
+
+
+def write_source(root, spec=BUILT_SPEC):
+    """A source directory for dx build: dxapp.json, src/, a Readme and resources/."""
+    for path, text in (("dxapp.json", json.dumps(spec, indent=2)), ("src/roundtrip.sh", BASH_SOURCE),
+                       ("Readme.md", "Greets.\n"), ("resources/usr/bin/helper", "echo helping\n")):
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+    (root / "resources/usr/bin/helper").chmod(0o755)
+    return str(root)
+
+
+def built(client, *words):
+    result = client("build", *words)
+    return json.loads(result.strip().splitlines()[-1])["id"]
+
+
+def test_build_get_build_gives_the_same_source(twins, tmp_path):
+    """Each client builds the same source; both dx get it alike; what this dx got builds an
+    applet whose dx get is the same again."""
+    source = write_source(tmp_path / "source" / "roundtrip")
+    for client in twins.clients:
+        client("mkdir", "/first", "/second")
+        built(client, source, "-d", "/first/")
+    twins.assert_same("get", "/first/roundtrip")
+    first = same_trees(twins, "roundtrip")
+    assert first["resources/usr/bin/helper"] == "echo helping\n" and first["src/code.sh"] == BASH_SOURCE
+    again = built(twins.this, str(twins.this.home / "roundtrip"), "-d", "/second/")
+    twins.this("get", again, "-o", "second")
+    assert tree(twins.this.home / "second") == first
+    assert os.access(str(twins.this.home / "second" / "resources" / "usr" / "bin" / "helper"), os.X_OK)
+
+
+def test_app_build_get_build(dx_this, tmp_path):
+    """An app built with dx build --create-app, got, and built again as its next version: the
+    two versions' sources are the same but for the version."""
+    dx_this.project = dxpy.api.project_new({"name": "app round trip"})["id"]
+    dx_this.env["DX_PROJECT_CONTEXT_ID"] = dx_this.project
+    spec = dict(BUILT_SPEC, name="roundtrip_app")
+    built(dx_this, write_source(tmp_path / "roundtrip_app", spec), "--create-app")
+    dx_this("get", "app-roundtrip_app", "-o", "v1")
+    first = tree(dx_this.home / "v1")
+    dxapp = json.loads(first["dxapp.json"])
+    assert (dxapp["name"], dxapp["version"], dxapp["categories"]) == ("roundtrip_app", "1.0.0", ["Reports"])
+    dxapp["version"] = "1.0.1"
+    (dx_this.home / "v1" / "dxapp.json").write_text(json.dumps(dxapp, indent=2))
+    built(dx_this, str(dx_this.home / "v1"), "--create-app")
+    dx_this("get", "app-roundtrip_app/1.0.1", "-o", "v2")
+    second = tree(dx_this.home / "v2")
+    assert json.loads(second.pop("dxapp.json")) == dxapp
+    first.pop("dxapp.json")
+    assert second == first

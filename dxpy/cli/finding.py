@@ -130,7 +130,7 @@ def _find_global_executables(search, args, installed=None):
     """The apps or global workflows *search* (``dxpy.find_apps`` / ``find_global_workflows``)
     finds with the options in *args*, sorted by name unless --brief; for apps (*installed* not
     None) only the installed ones when *installed*."""
-    _normalized_times(args, ("created_after", "created_before", "mod_after", "mod_before"))
+    normalized_times(args, ("created_after", "created_before", "mod_after", "mod_before"))
     fields = {"name": True, "title": not args.brief, "version": not args.brief, "published": args.verbose,
               "billTo": not args.brief}
     if installed is not None:
