@@ -1,10 +1,19 @@
 """dx run: inputs, options, --clone, workflows, --batch-tsv and executable help, compared with the
 reference dx; wrong input starts nothing."""
+import fcntl
 import json
+import os
+import pty
+import re
+import select
+import struct
+import subprocess
+import termios
 
 import pytest
 
 import dxpy
+from dx_cli import normalize
 from test_dx_projects import last_line_and_code
 from test_dx_workflow import IN_SPEC, OUT_SPEC, make_applet, make_workflows
 
@@ -41,6 +50,16 @@ def app_tool(cli_emulator):
     applet = make_applet(project, "tool-applet", IN_SPEC, OUT_SPEC)
     return dxpy.api.app_new({"applet": applet.get_id(), "name": "tool", "version": "1.0.0", "title": "Tool",
                              "summary": "Maps"})["id"]
+
+
+@pytest.fixture(scope="module")
+def global_flow(cli_emulator):
+    """The global workflow "gflow" (version 1.0.0): one stage running an applet like "mapper"."""
+    project = dxpy.api.project_new({"name": "global workflow sources"})["id"]
+    applet = make_applet(project, "gmapper", IN_SPEC, OUT_SPEC)
+    workflow = dxpy.new_dxworkflow(project=project, name="gflow-source", title="Global flow")
+    workflow.add_stage(applet, stage_id="only", stage_input={"number": 2})
+    return dxpy.api.global_workflow_new({"workflow": workflow.get_id(), "name": "gflow", "version": "1.0.0"})["id"]
 
 
 @pytest.fixture
@@ -128,6 +147,23 @@ def test_run_workflow_with_stage_inputs(twins):
 
 
 @reference
+def test_run_app_and_global_workflow(twins, app_tool, global_flow):
+    twins.assert_same("run", "tool", "-inumber=4", "-y")
+    twins.assert_same("run", app_tool, "-inumber=5", "-y", "--brief", "--instance-type", "mem1_ssd1_x4")
+    twins.assert_same("run", "tool", "--alias", "1.0.0", "-inumber=6", "-y", "--brief")
+    # dxpy describes a global workflow's own workflow without naming its container, which the
+    # emulator does not find; this dx names it.
+    assert twins.this("run", "gflow", "-ionly.label=g", "-y", "--brief").startswith("analysis-")
+    assert "Version: 1.0.0 (unpublished)" in twins.this("run", "gflow", "-h")
+    for client in twins.clients:
+        jobs = [dxpy.api.job_describe(e["id"]) for e in executions(client.project) if e["id"].startswith("job-")]
+        stage_jobs = [0] if client is twins.this else []  # the stage of the analysis: no number given
+        assert sorted(job["runInput"].get("number", 0) for job in jobs) == stage_jobs + [4, 5, 6]
+    analysis = [e for e in executions(twins.this.project) if e["id"].startswith("analysis-")][0]
+    assert dxpy.api.analysis_describe(analysis["id"])["runInput"] == {"only.label": "g"}
+
+
+@reference
 def test_run_help_of_an_executable(twins, app_tool):
     twins.assert_same("run", "documented", "-h")
     twins.assert_same("run", "opaque", "-h")
@@ -190,7 +226,6 @@ def test_run_batch_tsv(twins, tmp_path):
                             str(tmp_path / ("batch-" + client.home.name + ".tsv")), "--batch-folders",
                             "--destination", "/batched") for client in twins.clients]
     assert (ref.returncode, this.returncode) == (0, 0)
-    from dx_cli import normalize
     assert normalize(this.stdout) == normalize(ref.stdout.replace(twins.ref.project, twins.this.project))
     jobs = sorted((dxpy.api.job_describe(e["id"]) for e in executions(twins.this.project)),
                   key=lambda job: job["name"])
@@ -233,3 +268,79 @@ def test_run_bad_arguments(twins, words):
     """argparse's refusals: dx's own help, then the same error line and exit code."""
     assert last_line_and_code(twins, *words)[0] == 2
     assert_nothing_started(twins)
+
+
+DURATION = re.compile(r"(running for|runtime) \d+:\d\d:\d\d")
+
+
+def make_talker(project):
+    """The applet "talker": prints three lines and fails."""
+    applet = dxpy.DXApplet()
+    applet.new(project=project, name="talker", dxapi="1.0.0", inputSpec=[], outputSpec=[],
+               runSpec={"interpreter": "bash", "code": "echo first line\necho second line\necho third\nexit 1"})
+
+
+@reference
+def test_run_watch_and_wait(twins):
+    twins.populate(make_talker)
+    ref, this = [(code, DURATION.sub("<duration>", out), DURATION.sub("<duration>", err))
+                 for code, out, err in twins.outputs("run", "talker", "-y", "--watch")]
+    assert this == ref and this[0] == 3 and "STDOUT second line" in this[1]
+    twins.assert_same("run", "empty", "-y", "--wait", "--brief")
+    for client in twins.clients:
+        jobs = dict((job["describe"]["name"], job["describe"]) for job in
+                    dxpy.find_executions(project=client.project, describe=True))
+        assert (jobs["talker"]["state"], jobs["talker"]["priority"], jobs["empty"]["state"]) == (
+            "failed", "high", "done")
+
+
+@reference
+def test_run_wait_for_a_job_that_fails(twins):
+    """dxpy ends in a traceback (exit 1) when the job it waits for fails; this dx reports the
+    failure, exit 3."""
+    twins.populate(make_talker)
+    ref, this = twins.outputs("run", "talker", "-y", "--wait", "--brief")
+    message = "dxpy.exceptions.DXJobFailureError: Job has failed because of AppInternalError"
+    assert ref[0] == 1 and "Traceback" in ref[2] and message in ref[2]
+    assert this[0] == 3 and this[1] == ref[1] and this[2].startswith(message)
+
+
+def run_on_terminal(client, words, answers, timeout=60):
+    """(exit code, everything shown) of ``dx WORDS`` on a terminal, typing each answer once its
+    prompt (a piece of text) has been shown."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 200, 0, 0))  # 200 columns: IDs unbroken
+    process = subprocess.Popen([client.python, "-m", "dxpy.scripts.dx"] + list(words), env=client.env,
+                               cwd=str(client.home), stdin=slave, stdout=slave, stderr=slave,
+                               start_new_session=True)
+    os.close(slave)
+    shown, pending = b"", list(answers)
+    while True:
+        ready, _, _ = select.select([master], [], [], timeout)
+        assert ready, "dx waits for something else after showing:\n" + shown.decode(errors="replace")
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: dx has exited
+            break
+        if not data:
+            break
+        shown += data
+        if pending and pending[0][0].encode() in shown.rsplit(b"\n", 1)[-1]:
+            os.write(master, pending.pop(0)[1].encode())
+    os.close(master)
+    return process.wait(timeout=timeout), shown.decode(errors="replace")
+
+
+@reference
+def test_run_asks_for_missing_inputs_on_a_terminal(twins):
+    answers = [("number: ", "12\n"), ("Optional param #: ", "\n"), ("Confirm running", "y\n"),
+               ("Watch launched", "n\n")]
+    transcripts = []
+    for client in twins.clients:
+        code, shown = run_on_terminal(client, ["run", "mapper", "--name", "asked"], answers)
+        assert code == 0, shown
+        transcripts.append(normalize(shown, [client.home]))
+        assert "Entering interactive mode for input selection." in shown and "Job ID: job-" in shown
+        job = last_job(client.project)
+        assert (job["name"], job["runInput"]) == ("asked", {"number": 12})
+    assert transcripts[1] == transcripts[0]
