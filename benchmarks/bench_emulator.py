@@ -5,17 +5,25 @@ an interpreter lock) and measures:
 
 * small JSON calls per second (``/system/whoami``) from several threads, each with its own
   keep-alive session;
-* MB/s for uploading a part of a file and for downloading the closed file.
+* MB/s for uploading a part of a file and for downloading the closed file;
+* with ``--data-dir`` (state kept on disk, each change fsynced before it is answered): writes per
+  second (a write is ``/record/new`` then ``/record-xxxx/setDetails``) from several threads once
+  the project holds 100, 1,000 and 10,000 objects, and ``describe`` calls per second (with their
+  median latency) from two more threads while those writes run.
 
-Usage: ``python benchmarks/bench_emulator.py [--threads 8] [--seconds 3] [--part-mib 64] [--repeat 3]``
+Usage: ``python benchmarks/bench_emulator.py [--threads 8] [--seconds 3] [--part-mib 64] [--repeat 3]
+[--sizes 100,1000,10000]`` (``--sizes ""`` skips the durable-state part)
 """
 import argparse
 import hashlib
 import json
 import os
 import shlex
+import shutil
+import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -25,10 +33,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MIB = 1024 * 1024
 
 
-def start_emulator():
+def start_emulator(*options):
     """The emulator process and the ``DX_*`` variables of its first output line."""
     env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    process = subprocess.Popen([sys.executable, "-m", "dxpy.emulator"], stdout=subprocess.PIPE, env=env, cwd=ROOT)
+    process = subprocess.Popen([sys.executable, "-m", "dxpy.emulator", "--no-run-jobs"] + list(options),
+                               stdout=subprocess.PIPE, env=env, cwd=ROOT)
     words = shlex.split(process.stdout.readline().decode())
     if not words or words[0] != "export":
         process.kill()
@@ -95,13 +104,80 @@ def transfers(env, part_size, repeat):
     return mb / min(upload_times), mb / min(download_times)
 
 
+def _in_threads(count, work):
+    workers = [threading.Thread(target=work, args=(slot,)) for slot in range(count)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+
+def fill(env, count, threads):
+    """Create records until the project holds *count* objects; returns some of their IDs."""
+    ids = []
+
+    def work(slot):
+        client = Client(env)
+        for n in range(slot, count, threads):
+            ids.append(client.call("/record/new", {"project": client.project, "name": "fill-%d" % n})["id"])
+    _in_threads(threads, work)
+    return ids[:1000]
+
+
+def writes_and_reads(env, existing, threads, readers, seconds):
+    """(writes/s, reads/s, median read ms): *threads* writers and *readers* readers at once."""
+    writes, reads, latencies = [0] * threads, [0] * readers, []
+    deadline = time.time() + seconds
+
+    def write(slot):
+        client = Client(env)
+        while time.time() < deadline:
+            record = client.call("/record/new", {"project": client.project, "name": "w%d" % slot})["id"]
+            client.call("/%s/setDetails" % record, {"slot": slot, "n": writes[slot]})
+            writes[slot] += 1
+
+    def read(slot):
+        client = Client(env)
+        n = 0
+        while time.time() < deadline:
+            started = time.time()
+            client.call("/%s/describe" % existing[n % len(existing)])
+            latencies.append(time.time() - started)
+            reads[slot] += 1
+            n += 1
+
+    started = time.time()
+    _in_threads(threads + readers, lambda slot: write(slot) if slot < threads else read(slot - threads))
+    elapsed = time.time() - started
+    return sum(writes) / elapsed, sum(reads) / elapsed, 1000 * statistics.median(latencies)
+
+
+def durable_state(sizes, threads, seconds):
+    """Rows of (objects, writes/s, reads/s, median read ms), one emulator per size."""
+    rows = []
+    for size in sizes:
+        data_dir = tempfile.mkdtemp(prefix="bench-emulator-")
+        process, env = start_emulator("--data-dir", data_dir)
+        try:
+            existing = fill(env, size, threads)
+            rows.append((size,) + writes_and_reads(env, existing, threads, 2, seconds))
+        finally:
+            process.terminate()
+            process.wait()
+            shutil.rmtree(data_dir, ignore_errors=True)
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--part-mib", type=int, default=64)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--sizes", default="100,1000,10000",
+                        help="objects in the project for the durable-state rows (comma-separated)")
     args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
 
     process, env = start_emulator()
     try:
@@ -117,6 +193,12 @@ def main():
     print("%-*s  %s" % (width, "measure", "result"))
     for name, value in rows:
         print("%-*s  %s" % (width, name, value))
+    if sizes:
+        print()
+        print("with --data-dir: writes (record/new + setDetails) from %d threads, describe from 2 more" % args.threads)
+        print("%10s  %10s  %10s  %14s" % ("objects", "writes/s", "reads/s", "read median"))
+        for size, writes, reads, median in durable_state(sizes, args.threads, args.seconds):
+            print("%10d  %10.0f  %10.0f  %11.1f ms" % (size, writes, reads, median))
 
 
 if __name__ == "__main__":

@@ -263,7 +263,7 @@ def test_file_life_cycle(dx_emulator):
 
 
 def test_file_closing_state_is_waited_out(dx_emulator, sleeps):
-    dx_emulator.platform.close_delay = 3600
+    dx_emulator.platform.options.close_delay = 3600
     handler = DXFile()
     handler.new()
     _upload(handler, b"x")

@@ -46,8 +46,8 @@ def analysis(applet):
 def set_execution(emulator, execution_id, **fields):
     """Change the stored execution as the job runner would (state, failure fields...)."""
     platform = emulator.platform
-    with platform._lock:
-        platform.store.state["jobs"][execution_id].update(fields)
+    with platform.transaction() as state:
+        state["jobs"][execution_id].update(fields)
 
 
 # DXJob

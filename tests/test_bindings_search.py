@@ -37,8 +37,8 @@ def sent(monkeypatch):
 
 
 def _set_times(emu, object_id, created=None, modified=None, table="objects"):
-    with emu.platform._lock:
-        entry = emu.platform.store.state[table][object_id]
+    with emu.platform.transaction() as state:
+        entry = state[table][object_id]
         if created is not None:
             entry["created"] = created
         if modified is not None:
@@ -427,9 +427,9 @@ def executions(dx_emulator):
          "project": other_project, "launchedBy": emu.user_id, "created": now - 500,
          "properties": {"sample": "s2"}},
     ]
-    with emu.platform._lock:
+    with emu.platform.transaction() as state:
         for row in rows:
-            add_job(emu.platform.store, row)
+            add_job(state, row)
     return dict((row["name"], row["id"]) for row in rows), other_project
 
 

@@ -1349,10 +1349,9 @@ def _job_describe_works(job_id):
 def test_resolved_job_references(dx_emulator, terminal):
     from dxpy.emulator.model.jobs import add_job
     producer = "job-" + "K" * 24
-    with dx_emulator.platform._lock:
-        add_job(dx_emulator.platform.store, {"id": producer, "project": dx_emulator.project_id, "state": "done",
-                                             "launchedBy": dx_emulator.user_id,
-                                             "output": {"count": 7, "files": ["a", "b", "c"]}})
+    with dx_emulator.platform.transaction() as state:
+        add_job(state, {"id": producer, "project": dx_emulator.project_id, "state": "done",
+                        "launchedBy": dx_emulator.user_id, "output": {"count": 7, "files": ["a", "b", "c"]}})
     if not _job_describe_works(producer):
         pytest.skip("the emulator does not answer /job-xxxx/describe yet")
     given = {"n": {"job": producer, "field": "count"},

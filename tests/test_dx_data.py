@@ -520,11 +520,11 @@ def test_progress_is_drawn_on_a_terminal_only(twins, local):
 def faults(cli_emulator):
     """The emulator's fault rules, its parts made small (64 KiB at least) so that a file of a
     few MiB has several; both put back afterwards."""
-    saved = getattr(cli_emulator.platform, "upload_params", None)
-    cli_emulator.platform.upload_params = {"minimumPartSize": 64 * 1024}
+    saved = cli_emulator.platform.options.upload_params
+    cli_emulator.platform.options.upload_params = {"minimumPartSize": 64 * 1024}
     yield cli_emulator.faults
     cli_emulator.faults.clear()
-    cli_emulator.platform.upload_params = saved
+    cli_emulator.platform.options.upload_params = saved
 
 
 def all_fired(faults):

@@ -27,7 +27,7 @@ def test_dx_download_of_a_symlinked_file(twins, cli_emulator, checksum_type):
 def test_dx_download_of_a_corrupted_symlinked_part_fails_alike(twins, cli_emulator, checksum_type):
     def corrupted(project):
         file_id = cli_emulator.add_symlinked_file(PARTS, checksum_type, name="sym.bin", project=project)
-        cli_emulator.platform.store.write_part(file_id, 2, b"!" + PARTS[1][1:])
+        cli_emulator.platform.parts.write(file_id, 2, None, b"!" + PARTS[1][1:])
     twins.populate(corrupted)
     (ref_code, _, ref_err), (this_code, _, this_err) = twins.outputs("download", "sym.bin", "-o", "out.bin")
     assert this_code == ref_code != 0

@@ -26,7 +26,7 @@ PART = 64 * KIB  # the region's minimum part size in these tests
 @pytest.fixture
 def emu(dx_emulator, sleeps):
     """The emulator with small parts allowed; retry waits are recorded, not spent."""
-    dx_emulator.platform.upload_params = {"minimumPartSize": PART}
+    dx_emulator.platform.options.upload_params = {"minimumPartSize": PART}
     return dx_emulator
 
 
@@ -189,7 +189,7 @@ def test_empty_file_gets_an_empty_part_and_closes(emu):
 
 
 def test_no_empty_part_where_the_region_forbids_it(emu):
-    emu.platform.upload_params = {"minimumPartSize": 1, "emptyLastPartAllowed": False}
+    emu.platform.options.upload_params = {"minimumPartSize": 1, "emptyLastPartAllowed": False}
     f = new_dxfile()
     f.close(block=True)
     assert f.describe(fields={"parts"})["parts"] == {}
@@ -203,7 +203,7 @@ def test_close_never_overwrites_a_part_uploaded_elsewhere(emu):
 
 
 def test_close_block_waits_until_closed(emu, monkeypatch):
-    emu.platform.close_delay = 0.3
+    emu.platform.options.close_delay = 0.3
     # The polling waits through dxpy.http._sleep; the emulator's clock is real: pass a little time.
     monkeypatch.setattr(dxpy.http, "_sleep", lambda seconds: time.sleep(0.05))
     f = new_dxfile()
@@ -213,7 +213,7 @@ def test_close_block_waits_until_closed(emu, monkeypatch):
 
 
 def test_wait_on_close_times_out(emu):
-    emu.platform.close_delay = 3600
+    emu.platform.options.close_delay = 3600
     f = new_dxfile()
     f.write(b"abc")
     f.close()
@@ -297,7 +297,7 @@ def test_parts_held_in_memory_stay_within_the_budget():
 # -- upload_part -------------------------------------------------------------------------------
 
 def test_upload_part_options(emu, capsys):
-    emu.platform.upload_params = {"minimumPartSize": 1}
+    emu.platform.options.upload_params = {"minimumPartSize": 1}
     f = new_dxfile(mode="a")
     seen = []
     f.upload_part(b"second", 2, display_progress=True, report_progress_fn=lambda h, n: seen.append((h, n)))

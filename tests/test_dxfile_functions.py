@@ -22,7 +22,7 @@ PART = 64 * KIB
 
 @pytest.fixture
 def emu(dx_emulator, sleeps):
-    dx_emulator.platform.upload_params = {"minimumPartSize": PART}
+    dx_emulator.platform.options.upload_params = {"minimumPartSize": PART}
     return dx_emulator
 
 
@@ -231,7 +231,7 @@ def test_download_empty_file(emu, tmp_path):
 
 
 def test_download_checks_whole_file_md5_when_described(emu, tmp_path):
-    emu.platform.whole_file_md5 = True
+    emu.platform.options.whole_file_md5 = True
     data = payload(3 * PART)
     f = uploaded(tmp_path, data)
     desc = DXFile(f.get_id()).describe(fields={"parts"}, default_fields=True)

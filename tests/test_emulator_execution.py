@@ -460,7 +460,7 @@ def test_command_line_job_options():
     from dxpy.emulator.__main__ import build_parser
     parser = build_parser()
     options = parser.parse_args([])
-    assert (options.run_jobs, options.max_parallel_jobs, options.job_timeout) == (None, 4, None)
+    assert (options.run_jobs, options.max_parallel_jobs, options.job_timeout) == (True, 4, None)
     options = parser.parse_args(["--no-run-jobs", "--max-parallel-jobs", "2", "--job-timeout", "1.5"])
     assert (options.run_jobs, options.max_parallel_jobs, options.job_timeout) == (False, 2, 1.5)
     assert parser.parse_args(["--run-jobs"]).run_jobs is True

@@ -18,7 +18,7 @@ from test_emulator_server import FakePlatform
 
 @pytest.fixture
 def emu():
-    with dxpy.emulator.Emulator(platform=FakePlatform()) as emulator:
+    with dxpy.emulator.Emulator(platform=FakePlatform(), run_jobs=False) as emulator:
         yield emulator
 
 
@@ -198,14 +198,14 @@ def test_probability_over_http(emu, call):
 # -- dxpy's client through the faults -------------------------------------------------------
 
 def test_dxpy_retries_through_503_with_retry_after(sleeps):
-    with dxpy.emulator.running(platform=FakePlatform()) as emu:
+    with dxpy.emulator.running(platform=FakePlatform(), run_jobs=False) as emu:
         emu.faults.add("/system/whoami", status=503, retry_after=7, times=2)
         assert dxpy.api.system_whoami() == {"id": emu.user_id}
     assert sleeps == [7, 7]
 
 
 def test_dxpy_retries_a_post_through_a_dropped_connection(sleeps):
-    with dxpy.emulator.running(platform=FakePlatform()) as emu:
+    with dxpy.emulator.running(platform=FakePlatform(), run_jobs=False) as emu:
         emu.faults.add("/system/echo", action="drop", times=1)
         assert dxpy.DXHTTPRequest("/system/echo", {"n": 1}, always_retry=False)["input"] == {"n": 1}
     assert len(sleeps) == 1
@@ -214,7 +214,7 @@ def test_dxpy_retries_a_post_through_a_dropped_connection(sleeps):
 
 @pytest.mark.parametrize("action", ["truncate", "garbage"])
 def test_dxpy_retries_a_lost_answer_only_when_safe(sleeps, action):
-    with dxpy.emulator.running(platform=FakePlatform()) as emu:
+    with dxpy.emulator.running(platform=FakePlatform(), run_jobs=False) as emu:
         emu.faults.add("/system/whoami", action=action, times=1)
         assert dxpy.api.system_whoami() == {"id": emu.user_id}  # always_retry: repeated
         emu.faults.add("/system/echo", action=action, times=1)
@@ -283,7 +283,7 @@ def test_only_the_administrator_changes_faults(emu):
 
 
 def test_an_explicit_admin_token_is_the_only_one():
-    with dxpy.emulator.Emulator(platform=FakePlatform(), admin_token="the boss") as emu:
+    with dxpy.emulator.Emulator(platform=FakePlatform(), admin_token="the boss", run_jobs=False) as emu:
         refused = change_faults(emu, emu.token, {"add": {"route_pattern": "/x"}})
         assert refused.status_code == 401 and refused.json()["error"]["type"] == "PermissionDenied"
         assert emu.faults.list() == []
@@ -298,10 +298,10 @@ def test_a_job_token_does_not_change_faults(dx_emulator):
     dx_emulator.stop_jobs()  # the job stays idle: its token is issued here
     job_id = dxpy.api.applet_run(applet, {"project": dx_emulator.project_id, "input": {}})["id"]
     platform = dx_emulator.platform
-    with platform._lock:
-        job = platform.store.state["jobs"][job_id]
+    with platform.transaction() as state:
+        job = state["jobs"][job_id]
         job["state"] = "running"
-        job_token = tokens.issue(platform.store.state, job)
+        job_token = tokens.issue(state, job)
     assert platform.authenticate(job_token) == dx_emulator.user_id  # a live token of the administrator's job
     response = change_faults(dx_emulator, job_token, {"add": {"route_pattern": "*", "action": "drop"}})
     assert response.status_code == 401 and response.json()["error"]["type"] == "PermissionDenied"

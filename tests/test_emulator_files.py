@@ -17,7 +17,7 @@ def md5(data):
 @pytest.fixture
 def env():
     platform, api, other = make_platform()
-    platform.upload_params = {"minimumPartSize": 1}  # parts of a few bytes keep these tests readable
+    platform.options.upload_params = {"minimumPartSize": 1}  # parts of a few bytes keep these tests readable
     return platform, api, other, api.project()
 
 
@@ -96,7 +96,7 @@ def test_common_methods_work_on_files(env):
 
 def test_file_bytes_survive_restart(tmp_path):
     platform, api, _ = make_platform(str(tmp_path))
-    platform.upload_params = {"minimumPartSize": 1}
+    platform.options.upload_params = {"minimumPartSize": 1}
     pid = api.project()
     fid = new_file(api, pid)
     platform.store_part(fid, 1, b"persisted ")

@@ -23,8 +23,7 @@ def env():
 
 
 def running_job_token(platform, job_id):
-    with platform._lock:
-        state = platform.store.state
+    with platform.transaction() as state:
         state["jobs"][job_id]["state"] = "running"
         return tokens.issue(state, state["jobs"][job_id])
 
@@ -46,12 +45,12 @@ def test_job_token_authenticates_while_the_job_runs(env):
     assert platform.authenticate(alice.token) == alice.user and not hasattr(platform.authenticate(alice.token),
                                                                           "job_id")
     assert platform.authenticate("job-token-unknown") is None
-    with platform._lock:
-        platform.store.state["jobs"][job_id]["state"] = "done"
+    with platform.transaction() as state:
+        state["jobs"][job_id]["state"] = "done"
     assert platform.authenticate(token) is None  # a finished job's token is dead
-    with platform._lock:
-        platform.store.state["jobs"][job_id]["state"] = "running"
-        tokens.revoke(platform.store.state, job_id)
+    with platform.transaction() as state:
+        state["jobs"][job_id]["state"] = "running"
+        tokens.revoke(state, job_id)
     assert platform.authenticate(token) is None
 
 
@@ -71,8 +70,8 @@ def test_job_new_needs_a_job_token(env):
                       ({"function": "f", "input": {}, "dependsOn": "job-x"}, "dependsOn")):
         error = fails("InvalidInput", 422, platform.call, caller, "/job/new", bad)
         assert word in error.message
-    with platform._lock:
-        platform.store.state["jobs"][job_id]["state"] = "done"
+    with platform.transaction() as state:
+        state["jobs"][job_id]["state"] = "done"
     fails("InvalidState", 422, platform.call, tokens.Caller(alice.user, job_id), "/job/new",
           {"function": "f", "input": {}})
 

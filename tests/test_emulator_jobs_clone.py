@@ -25,7 +25,7 @@ def closed_file(platform, api, pid, data=b"abc", **fields):
 
 def test_file_close_passes_through_closing(env):
     platform, api, _, pid = env
-    platform.close_delay = 0.2
+    platform.options.close_delay = 0.2
     fid = api("/file/new", {"project": pid})["id"]
     platform.store_part(fid, 1, b"abc")
     api("/%s/close" % fid)
@@ -54,7 +54,7 @@ def test_file_close_without_delay_reads_closed(env):
 
 def test_record_closes_at_once(env):
     platform, api, _, pid = env
-    platform.close_delay = 10
+    platform.options.close_delay = 10
     rid = api.record(pid)
     api("/%s/close" % rid)
     assert api("/%s/describe" % rid)["state"] == "closed"
@@ -65,26 +65,31 @@ def test_record_closes_at_once(env):
 def jobs_env(env):
     platform, api, other, pid = env
     base = 1000000
-    jobs = {
-        "root": add_job(platform.store, {"id": "job-" + "B" * 24, "name": "align reads",
+    with platform.transaction() as state:
+        jobs = _add_jobs(state, api, other, pid, base)
+    return dict((name, job["id"]) for name, job in jobs.items()), base
+
+
+def _add_jobs(state, api, other, pid, base):
+    return {
+        "root": add_job(state, {"id": "job-" + "B" * 24, "name": "align reads",
                                          "launchedBy": api.user, "project": pid, "state": "done",
                                          "executable": "applet-" + "F" * 24, "created": base,
                                          "tags": ["t1"], "properties": {"k": "v"}}),
-        "child": add_job(platform.store, {"id": "job-" + "G" * 24, "name": "sub",
-                                          "launchedBy": api.user, "project": pid, "state": "running",
-                                          "parentJob": "job-" + "B" * 24,
-                                          "origin": "job-" + "B" * 24, "created": base + 10}),
-        "analysis": add_job(platform.store, {"id": "analysis-" + "J" * 24, "name": "flow",
-                                             "launchedBy": api.user, "project": pid,
-                                             "created": base + 20}),
-        "stage": add_job(platform.store, {"id": "job-" + "K" * 24, "name": "stage",
-                                          "launchedBy": api.user, "project": pid,
-                                          "parentAnalysis": "analysis-" + "J" * 24,
-                                          "created": base + 30}),
-        "foreign": add_job(platform.store, {"id": "job-" + "P" * 24, "launchedBy": other.user,
-                                            "project": other.project(), "created": base + 40}),
+        "child": add_job(state, {"id": "job-" + "G" * 24, "name": "sub",
+                                "launchedBy": api.user, "project": pid, "state": "running",
+                                "parentJob": "job-" + "B" * 24,
+                                "origin": "job-" + "B" * 24, "created": base + 10}),
+        "analysis": add_job(state, {"id": "analysis-" + "J" * 24, "name": "flow",
+                                    "launchedBy": api.user, "project": pid,
+                                    "created": base + 20}),
+        "stage": add_job(state, {"id": "job-" + "K" * 24, "name": "stage",
+                                "launchedBy": api.user, "project": pid,
+                                "parentAnalysis": "analysis-" + "J" * 24,
+                                "created": base + 30}),
+        "foreign": add_job(state, {"id": "job-" + "P" * 24, "launchedBy": other.user,
+                                   "project": other.project(), "created": base + 40}),
     }
-    return dict((name, job["id"]) for name, job in jobs.items()), base
 
 
 def test_find_jobs_empty(env):
@@ -95,10 +100,11 @@ def test_find_jobs_empty(env):
 
 def test_add_job_defaults_and_checks(env):
     platform, _, _, _ = env
-    job = add_job(platform.store, {"id": "job-" + "Q" * 24})
+    with platform.transaction() as state:
+        job = add_job(state, {"id": "job-" + "Q" * 24})
+        fails("InvalidInput", 422, add_job, state, {"id": "record-" + "Q" * 24})
+        fails("InvalidInput", 422, add_job, state, {})
     assert (job["class"], job["state"], job["origin"], job["parentJob"]) == ("job", "idle", job["id"], None)
-    fails("InvalidInput", 422, add_job, platform.store, {"id": "record-" + "Q" * 24})
-    fails("InvalidInput", 422, add_job, platform.store, {})
 
 
 @pytest.mark.parametrize("query, expected", [

@@ -20,7 +20,7 @@ DEADLINE = 10  # seconds any wait below may take at worst; none is measured
 
 
 def serve(**limits):
-    return dxpy.emulator.Emulator(platform=FakePlatform(), limits=Limits(**limits))
+    return dxpy.emulator.Emulator(platform=FakePlatform(), limits=Limits(**limits), run_jobs=False)
 
 
 def connect(emu):

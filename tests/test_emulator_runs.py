@@ -143,7 +143,8 @@ def test_job_tags_properties_update_and_terminate(env):
 def test_done_job_cannot_be_terminated(env):
     platform, api, _, pid, aid = env
     jid = run(api, aid, pid, {"n": 1})
-    platform.store.state["jobs"][jid]["state"] = "done"
+    with platform.transaction() as state:
+        state["jobs"][jid]["state"] = "done"
     fails("InvalidState", 422, api, "/%s/terminate" % jid)
 
 

@@ -137,11 +137,11 @@ def timed(env):
     """Three records with distinct created/modified times set by hand (no clock involved)."""
     api, other, pid, _ = env
     project = api.project("timed")
-    objects = api.platform.store.state["objects"]
     ids = {}
     for name, created, modified in (("b", 3000, 4000), ("c", 1000, 6000), ("a", 2000, 5000)):
         ids[name] = api.record(project, name=name)
-        objects[ids[name]].update({"created": created, "modified": modified})
+        with api.platform.transaction() as state:
+            state["objects"][ids[name]].update({"created": created, "modified": modified})
     return api, other, project, ids
 
 
@@ -203,7 +203,8 @@ def test_find_by_region_archival_link_tag_properties(env):
     assert found(api, {"link": ids["alpha"]}) == [far]
     assert found(api, {"tag": "a"}) == [ids["alpha"]]
     fid = api("/file/new", {"project": pid, "name": "cold.txt"})["id"]
-    api.platform.store.state["objects"][fid]["archivalState"] = "archived"
+    with api.platform.transaction() as state:
+        state["objects"][fid]["archivalState"] = "archived"
     assert found(api, {"archivalState": "archived"}) == [fid]
     assert fid not in found(api, {"archivalState": "live"}) and ids["alpha"] in found(api, {"archivalState": "live"})
     assert found(api, {"properties": {"$or": [{"k": "1"}, {"k": "2"}]}}) == sorted([ids["alpha"], ids["gamma"]])

@@ -73,10 +73,21 @@ class FakePlatform(object):
         parts = self.parts[file_id]
         return b"".join(parts[i] for i in sorted(parts))
 
+    def receive_part(self, file_id, index, data, content_md5, query=None):
+        self.store_part(file_id, index, data, content_md5)  # signs no URLs: nothing to check
+
+    def file_chunks(self, file_id, first=0, last=None, query=None):
+        data = memoryview(self.read_file(file_id))
+        return len(data), [data[first:len(data) if last is None else last + 1]]
+
+    def default_identity(self, token=None):
+        user_id, token = self.add_user(token=token)
+        return user_id, token, self.call(user_id, "/project/new", {})["id"]
+
 
 @pytest.fixture
 def emu():
-    with dxpy.emulator.Emulator(platform=FakePlatform()) as emulator:
+    with dxpy.emulator.Emulator(platform=FakePlatform(), run_jobs=False) as emulator:
         yield emulator
 
 
@@ -276,7 +287,7 @@ def test_large_part_round_trip_and_range(emu):
 # -- dxpy against the emulator ------------------------------------------------------------
 
 def test_dxpy_calls_through_running():
-    with dxpy.emulator.running(platform=FakePlatform()) as emu:
+    with dxpy.emulator.running(platform=FakePlatform(), run_jobs=False) as emu:
         assert dxpy.api.system_whoami() == {"id": emu.user_id}
         assert dxpy.DXHTTPRequest("/system/echo", {"x": 1})["input"] == {"x": 1}
         with pytest.raises(exceptions.ResourceNotFound):
@@ -303,7 +314,7 @@ def test_running_points_dxpy_and_environment_and_restores_them(monkeypatch):
     before = {name: getattr(dxpy, name) for name in DXPY_SETTINGS}
     environ_before = dict(os.environ)
 
-    with dxpy.emulator.running(platform=FakePlatform()) as emu:
+    with dxpy.emulator.running(platform=FakePlatform(), run_jobs=False) as emu:
         assert dxpy.APISERVER == emu.url and emu.url.startswith("http://127.0.0.1:")
         assert dxpy.SECURITY_CONTEXT == {"auth_token_type": "Bearer", "auth_token": emu.token}
         assert dxpy.PROJECT_CONTEXT_ID == dxpy.WORKSPACE_ID == emu.project_id
@@ -322,7 +333,7 @@ def test_running_points_dxpy_and_environment_and_restores_them(monkeypatch):
 def test_running_restores_even_when_the_body_raises():
     before = dxpy.APISERVER
     with pytest.raises(KeyError):
-        with dxpy.emulator.running(platform=FakePlatform()):
+        with dxpy.emulator.running(platform=FakePlatform(), run_jobs=False):
             raise KeyError("boom")
     assert dxpy.APISERVER == before
 
@@ -377,7 +388,7 @@ def parse_exports(line):
 @pytest.mark.parametrize("model", ["fake", "real"])
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
 def test_command_line_server(model, stop_signal):
-    prefix = ["-c", _WITH_FAKE_MODEL] if model == "fake" else ["-m", "dxpy.emulator"]
+    prefix = ["-c", _WITH_FAKE_MODEL, "--no-run-jobs"] if model == "fake" else ["-m", "dxpy.emulator"]
     process = subprocess.Popen([sys.executable] + prefix + ["--token", "it's a token", "--admin-token", "boss"],
                                cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT), stdout=subprocess.PIPE)
     try:

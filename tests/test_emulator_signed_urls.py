@@ -44,7 +44,7 @@ def with_field(url, name, value):
 
 @pytest.fixture
 def small_parts(dx_emulator):
-    dx_emulator.platform.upload_params = {"minimumPartSize": 1}
+    dx_emulator.platform.options.upload_params = {"minimumPartSize": 1}
     return dx_emulator
 
 

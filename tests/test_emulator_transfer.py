@@ -44,7 +44,7 @@ def download_url(file_id):
 @pytest.fixture
 def small_parts(dx_emulator):
     """An emulator whose region takes parts of 4 bytes or more."""
-    dx_emulator.platform.upload_params = {"minimumPartSize": 4}
+    dx_emulator.platform.options.upload_params = {"minimumPartSize": 4}
     return dx_emulator
 
 
@@ -60,7 +60,7 @@ def test_project_describe_gives_the_region_upload_parameters(dx_emulator):
 
 
 def test_upload_parameters_set_by_a_test(dx_emulator):
-    dx_emulator.platform.upload_params = {"minimumPartSize": 1024, "maximumNumParts": 3}
+    dx_emulator.platform.options.upload_params = {"minimumPartSize": 1024, "maximumNumParts": 3}
     params = dxpy.api.project_describe(dx_emulator.project_id, {"fields": {"fileUploadParameters": True}})
     assert params["fileUploadParameters"] == dict(files.AWS_UPLOAD_PARAMETERS, minimumPartSize=1024,
                                                   maximumNumParts=3)
@@ -117,7 +117,7 @@ def test_an_empty_file_needs_one_empty_part_where_empty_last_parts_are_allowed(d
 
 
 def test_regions_without_empty_last_parts(dx_emulator):
-    dx_emulator.platform.upload_params = {"emptyLastPartAllowed": False}
+    dx_emulator.platform.options.upload_params = {"emptyLastPartAllowed": False}
     no_parts = new_file(dx_emulator.project_id)
     dxpy.api.file_close(no_parts)  # no parts at all is how such a region makes an empty file
     empty_last = new_file(dx_emulator.project_id)
@@ -128,7 +128,7 @@ def test_regions_without_empty_last_parts(dx_emulator):
 
 
 def test_size_limits(small_parts):
-    small_parts.platform.upload_params.update(maximumPartSize=8, maximumFileSize=12)
+    small_parts.platform.options.upload_params.update(maximumPartSize=8, maximumFileSize=12)
     file_id = new_file(small_parts.project_id)
     with pytest.raises(exceptions.InvalidInput, match="size"):
         dxpy.api.file_upload(file_id, {"index": 1, "size": 9})
@@ -151,7 +151,7 @@ def test_whole_file_md5_when_the_platform_gives_one(small_parts):
     parts = [b"first part", b"second"]
     plain = closed_file(small_parts, parts)
     assert "md5" not in dxpy.api.file_describe(plain)
-    small_parts.platform.whole_file_md5 = True
+    small_parts.platform.options.whole_file_md5 = True
     with_md5 = closed_file(small_parts, parts)
     desc = dxpy.api.file_describe(with_md5, {"fields": {"md5": True, "parts": True}})
     assert desc["md5"] == md5(b"".join(parts))
@@ -209,7 +209,9 @@ def test_large_file_ranges_are_views_of_the_stored_parts(dx_emulator):
     query = download_url(file_id).partition("?")[2]
     size, views = files.file_chunks(dx_emulator.platform, file_id, 5 * MIB - 2, 10 * MIB + 1, query)
     assert size == 15 * MIB + 3 and [len(view) for view in views] == [2, 5 * MIB, 2]
-    stored = dx_emulator.platform.store.read_part(file_id, 2)
+    with dx_emulator.platform.transaction() as state:
+        digest = state["objects"][file_id]["parts"]["2"]["md5"]
+    stored = dx_emulator.platform.parts.read(file_id, 2, digest)
     assert views[1].obj is stored  # no copy of the part
     with requests.get(download_url(file_id), headers={"Range": "bytes=%d-" % (10 * MIB - 1)}, stream=True,
                       timeout=30) as response:

@@ -27,8 +27,8 @@ def add_emulator_job(emulator, function="main", job_input=None, **fields):
     job = {"id": new_id("job"), "function": function, "input": job_input or {}, "state": "running",
            "project": emulator.project_id, "launchedBy": emulator.user_id}
     job.update(fields)
-    with emulator.platform._lock:
-        add_job(emulator.platform.store, job)
+    with emulator.platform.transaction() as state:
+        add_job(state, job)
     return job["id"]
 
 

@@ -78,12 +78,12 @@ def start_job(emulator, function="main", output_spec=OUTPUT_SPEC):
                                   "inputSpec": [], "outputSpec": output_spec})["id"]
     workspace = emulator.platform.new_container(emulator.user_id)
     job_id = new_id("job")
-    with emulator.platform._lock:
-        job = jobs_model.add_job(emulator.platform.store, {
+    with emulator.platform.transaction() as state:
+        job = jobs_model.add_job(state, {
             "id": job_id, "function": function, "applet": applet, "executable": applet, "state": "running",
             "project": emulator.project_id, "workspace": workspace, "launchedBy": emulator.user_id,
             "name": "tool", "input": {}, "output": None})
-        token = tokens.issue(emulator.platform.store.state, job)
+        token = tokens.issue(state, job)
     return job_id, workspace, applet, token
 
 

@@ -96,8 +96,8 @@ def add_platform_job(emulator, **fields):
     job = {"id": new_id("job"), "function": "main", "input": {}, "project": emulator.project_id,
            "launchedBy": emulator.user_id}
     job.update(fields)
-    with emulator.platform._lock:
-        add_job(emulator.platform.store, job)
+    with emulator.platform.transaction() as state:
+        add_job(state, job)
     return job["id"]
 
 

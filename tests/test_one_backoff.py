@@ -13,7 +13,7 @@ FILE_ID = "file-" + "b" * 24
 @pytest.fixture
 def emu(dx_emulator, sleeps):
     """The emulator with small parts allowed."""
-    dx_emulator.platform.upload_params = {"minimumPartSize": PART}
+    dx_emulator.platform.options.upload_params = {"minimumPartSize": PART}
     return dx_emulator
 
 

@@ -65,7 +65,7 @@ def test_a_corrupted_part_raises_checksum_mismatch(emu, sleeps, tmp_path, checks
     file_id = emu.add_symlinked_file(PARTS, checksum_type)
     damaged = bytearray(PARTS[1])
     damaged[1000] ^= 0x01
-    emu.platform.store.write_part(file_id, 2, bytes(damaged))  # the stored bytes no longer match
+    emu.platform.parts.write(file_id, 2, None, bytes(damaged))  # the stored bytes no longer match
     with pytest.raises(DXChecksumMismatchError) as raised:
         download_dxfile(file_id, str(tmp_path / "out"))
     assert str(raised.value).startswith("%s checksum mismatch in %s in part 2 (expected " % (checksum_type, file_id))

@@ -52,7 +52,7 @@ def source(tmp_path_factory):
 @pytest.fixture
 def emu(dx_emulator, sleeps):
     """The emulator, its region taking parts of PART bytes; no real waits between retries."""
-    dx_emulator.platform.upload_params = {"minimumPartSize": 64 * KIB}
+    dx_emulator.platform.options.upload_params = {"minimumPartSize": 64 * KIB}
     return dx_emulator
 
 

@@ -38,17 +38,16 @@ from .faults import FaultRules
 
 __all__ = ["Emulator", "running", "FaultRules"]
 
-PROJECT_NAME = "emulator project"
-
 
 class Emulator(object):
     """An emulated API server: ``start()``, then talk to ``url`` with ``token``.
 
-    :param platform: the platform model to serve; a new ``Platform(data_dir)`` by default.
-    :param token: the token of the emulator's user; a random one by default.
+    :param platform: the platform model to serve; a new ``Platform(data_dir)`` by default (a
+        stand-in object answers ``add_user``, ``default_identity``, ``authenticate``, ``call``,
+        ``store_part`` and ``file_chunks``; it cannot run jobs).
+    :param token: the token of the emulator's user; by default the one kept in *data_dir* from an
+        earlier start, else a random one.
     :param run_jobs: execute jobs in local subprocesses (see :meth:`start_jobs`); False: they stay idle.
-        None (the default) runs them whenever the platform keeps jobs, as the emulator's model does
-        (a stand-in platform object without a job store cannot run any).
     :param max_parallel_jobs: how many job processes may run at once.
     :param job_timeout: seconds after which any job fails with ``JobTimeoutExceeded`` (None: only
         the applet's ``runSpec.timeoutPolicy`` limits it).
@@ -67,7 +66,7 @@ class Emulator(object):
     """
 
     def __init__(self, host="127.0.0.1", port=0, token=None, data_dir=None, platform=None, verbose=False,
-                 run_jobs=None, max_parallel_jobs=4, job_timeout=None, link=None, users=(), orgs=None,
+                 run_jobs=True, max_parallel_jobs=4, job_timeout=None, link=None, users=(), orgs=None,
                  admin_token=None, limits=None):
         from .link import parse_link
         self.link = parse_link(link) if link is not None else None
@@ -79,10 +78,9 @@ class Emulator(object):
         self.host = host
         self.port = port
         self.verbose = verbose
-        self.user_id, self.token = platform.add_user(token=token)
+        self.user_id, self.token, self.project_id = platform.default_identity(token)
         self.admin_token = admin_token or self.token
         self.limits = limits
-        self.project_id = platform.call(self.user_id, "/project/new", {"name": PROJECT_NAME})["id"]
         self.tokens = {self.user_id: self.token}  # user ID -> API token, for each user made here
         for entry in users:
             name, _, user_token = entry.partition("=")
@@ -91,8 +89,6 @@ class Emulator(object):
             self.add_org(handle, members)
         self._server = None
         self._thread = None
-        if run_jobs is None:  # the job runner works on the model's store under its lock
-            run_jobs = hasattr(platform, "store") and hasattr(platform, "_lock")
         self.run_jobs = run_jobs
         self.max_parallel_jobs = max_parallel_jobs
         self.job_timeout = job_timeout

@@ -26,7 +26,7 @@ import threading
 
 from . import Emulator
 from .limits import Limits
-from .errors import PlatformError
+from .errors import CorruptStateError, PlatformError
 
 # The variables printed, in this order; the workspace follows the project context.
 _EXPORTED = ("DX_APISERVER_PROTOCOL", "DX_APISERVER_HOST", "DX_APISERVER_PORT",
@@ -57,9 +57,10 @@ def build_parser():
     parser.add_argument("--token", help="the API token of the emulator's user (default: a random one)")
     parser.add_argument("--admin-token", help="the only token that may change the fault rules "
                         "(/emulator/faults); default: the user's token")
-    parser.add_argument("--data-dir", help="directory for the platform's data (default: in memory)")
+    parser.add_argument("--data-dir", help="directory for the platform's data, kept across restarts: each change "
+                        "is on disk (fsynced) before its call is answered (default: in memory)")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
-    parser.add_argument("--run-jobs", dest="run_jobs", action="store_true", default=None,
+    parser.add_argument("--run-jobs", dest="run_jobs", action="store_true", default=True,
                         help="execute jobs in local subprocesses (the default)")
     parser.add_argument("--no-run-jobs", dest="run_jobs", action="store_false", help="leave every job idle")
     parser.add_argument("--max-parallel-jobs", type=_positive(int), default=4,
@@ -117,6 +118,9 @@ def main(argv=None):
                             orgs=dict(args.orgs), admin_token=args.admin_token,
                             limits=Limits(max_api_body=args.max_request_bytes, read_timeout=args.read_timeout,
                                           max_connections=args.max_connections))
+    except CorruptStateError as error:
+        sys.stderr.write("python -m dxpy.emulator: error: %s\n" % error)
+        return 1
     except (ValueError, PlatformError) as error:  # a bad user name or org
         parser.error(str(error))
     emulator.start()

@@ -2,6 +2,10 @@
 with the HTTP status the API documentation gives for each type."""
 
 
+class CorruptStateError(Exception):
+    """A file of the emulator's data directory cannot be read back (the message names it)."""
+
+
 class PlatformError(Exception):
     """An API error: *error_type* is the name clients map to an exception class."""
 

@@ -119,7 +119,7 @@ class FaultRules(object):
     """The emulator's fault rules; safe to change while the server runs."""
 
     def __init__(self):
-        self._lock = threading.Lock()
+        self._guard = threading.Lock()
         self._rules = []
 
     def add(self, route_pattern, status=None, retry_after=None, times=None, probability=1.0,
@@ -133,23 +133,23 @@ class FaultRules(object):
         rule = FaultRule(route_pattern, status=status, retry_after=retry_after, times=times,
                          probability=probability, seed=seed, action=action, delay=delay,
                          error_type=error_type, after=after, headers=headers)
-        with self._lock:
+        with self._guard:
             self._rules.append(rule)
         return rule
 
     def clear(self):
-        with self._lock:
+        with self._guard:
             del self._rules[:]
 
     def list(self):
         """The rules as JSON-able dicts, in the order they are tried."""
-        with self._lock:
+        with self._guard:
             return [rule.to_json() for rule in self._rules]
 
     def match(self, path, headers=None):
         """The first rule that fires on a request for *path* with *headers* (a mapping with
         case-insensitive names, such as the request's ``http.client`` headers), or None."""
-        with self._lock:
+        with self._guard:
             for rule in self._rules:
                 if rule._fires(path, headers):
                     return rule

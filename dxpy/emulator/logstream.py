@@ -48,7 +48,7 @@ class WebSocket(object):
 
     def __init__(self, rfile, wfile):
         self.rfile, self.wfile = rfile, wfile
-        self._send_lock = threading.Lock()
+        self._send_guard = threading.Lock()
         self.closed = threading.Event()
 
     def _frame(self, opcode, payload):
@@ -60,7 +60,7 @@ class WebSocket(object):
             head += bytes([126]) + struct.pack("!H", size)
         else:
             head += bytes([127]) + struct.pack("!Q", size)
-        with self._send_lock:
+        with self._send_guard:
             self.wfile.write(head + payload)  # one write: one segment for a short message
 
     def send_text(self, text):
@@ -112,7 +112,7 @@ class WebSocket(object):
                 self.close(code)
                 raise _Closed()
             if opcode == _PING:
-                with self._send_lock:
+                with self._send_guard:
                     self.wfile.write(bytes([0x80 | _PONG, len(payload)]) + payload)
                 continue
             if opcode == _PONG:
@@ -253,7 +253,7 @@ def _follow(socket, platform, subscription):
     """Send the recent messages, then (with tail) each new one until every watched job has
     finished or the client has gone."""
     from .model.states import TERMINAL_STATES  # the model loads with the first emulator, not with this module
-    runner = getattr(platform, "job_runner", None)
+    runner = platform.job_runner
     version = runner.log_version() if runner is not None else 0
     states = subscription.job_states()
     backlog = subscription.new_messages(runner, states)

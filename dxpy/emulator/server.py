@@ -113,7 +113,7 @@ class EmulatorServer(ThreadingHTTPServer):
         self._request_ids = itertools.count(1)
         self._id_prefix = uuid.uuid4().hex[:8]
         self._connections = set()
-        self._connections_lock = threading.Lock()
+        self._connections_guard = threading.Lock()
         ThreadingHTTPServer.__init__(self, address, RequestHandler)
 
     @property
@@ -130,7 +130,7 @@ class EmulatorServer(ThreadingHTTPServer):
         # Without it, a response written after the previous one was not yet acknowledged
         # waits for the peer's delayed ACK (~40 ms) on a keep-alive connection.
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        with self._connections_lock:
+        with self._connections_guard:
             self._connections.add(sock)
         return sock, address
 
@@ -139,7 +139,7 @@ class EmulatorServer(ThreadingHTTPServer):
         if not self._slots.acquire(blocking=False):
             self._turn_away(request)
             return
-        with self._connections_lock:
+        with self._connections_guard:
             self._admitted.add(request)
         ThreadingHTTPServer.process_request(self, request, client_address)
 
@@ -161,7 +161,7 @@ class EmulatorServer(ThreadingHTTPServer):
         self.shutdown_request(sock)
 
     def shutdown_request(self, request):
-        with self._connections_lock:
+        with self._connections_guard:
             self._connections.discard(request)
             admitted = request in self._admitted
             self._admitted.discard(request)
@@ -170,7 +170,7 @@ class EmulatorServer(ThreadingHTTPServer):
         ThreadingHTTPServer.shutdown_request(self, request)
 
     def close_connections(self):
-        with self._connections_lock:
+        with self._connections_guard:
             connections = list(self._connections)
         for sock in connections:
             try:
@@ -282,26 +282,25 @@ class RequestHandler(BaseHTTPRequestHandler):
         parts = path.split("/")
         if len(parts) != 4 or parts[1] != "upload" or not parts[3].isdigit():
             raise errors.ResourceNotFound("The upload URL %s is not of the form /upload/<file-id>/<index>" % path)
-        _transfers(self.server.platform).receive_part(parts[2], int(parts[3]), body, self.headers.get("Content-MD5"),
-                                                      self._query)
+        self.server.platform.receive_part(parts[2], int(parts[3]), body, self.headers.get("Content-MD5"), self._query)
         return Response.json(200, {})
 
     def _download(self, path, body):
         parts = path.split("/")
         if len(parts) < 4 or parts[1] != "download":
             raise errors.ResourceNotFound("The download URL %s is not of the form /download/<file-id>/<name>" % path)
-        transfers, file_id, query = _transfers(self.server.platform), parts[2], self._query
-        size, chunks = transfers.file_chunks(file_id, 0, -1, query)  # the size (and the file's state) first
+        platform, file_id, query = self.server.platform, parts[2], self._query
+        size, chunks = platform.file_chunks(file_id, 0, -1, query)  # the size (and the file's state) first
         span = _byte_range(self.headers.get("Range"), size)
         if span is None:
-            size, chunks = transfers.file_chunks(file_id, query=query)
+            size, chunks = platform.file_chunks(file_id, query=query)
             return Response(200, chunks, "application/octet-stream", [("Accept-Ranges", "bytes")])
         if span is _UNSATISFIABLE:
             error = PlatformError("InvalidInput", "Range %s is outside the file's %d bytes"
                                   % (self.headers.get("Range"), size), 416)
             return Response.error(error, [("Content-Range", "bytes */%d" % size)])
         start, end = span
-        size, chunks = transfers.file_chunks(file_id, start, end, query)
+        size, chunks = platform.file_chunks(file_id, start, end, query)
         return Response(206, chunks, "application/octet-stream",
                         [("Accept-Ranges", "bytes"), ("Content-Range", "bytes %d-%d/%d" % (start, end, size))])
 
@@ -450,39 +449,6 @@ class RequestHandler(BaseHTTPRequestHandler):
 
 
 _UNSATISFIABLE = object()
-
-
-class _PlatformTransfers(object):
-    """File bytes through any platform's ``store_part``/``read_file`` (the whole file is
-    read for every download); such a platform signs no URLs, so the query is not checked."""
-
-    def __init__(self, platform):
-        self.platform = platform
-
-    def receive_part(self, file_id, index, data, content_md5, query=""):
-        self.platform.store_part(file_id, index, data, content_md5)
-
-    def file_chunks(self, file_id, first=0, last=None, query=""):
-        data = memoryview(self.platform.read_file(file_id))
-        return len(data), [data[first:len(data) if last is None else last + 1]]
-
-
-class _ModelTransfers(_PlatformTransfers):
-    """The model's own transfer functions: URL signatures checked, parts hashed outside the
-    platform lock, ranges served as views of the stored parts."""
-
-    def receive_part(self, file_id, index, data, content_md5, query=""):
-        from .model import files
-        files.receive_part(self.platform, file_id, index, data, content_md5, query)
-
-    def file_chunks(self, file_id, first=0, last=None, query=""):
-        from .model import files
-        return files.file_chunks(self.platform, file_id, first, last, query)
-
-
-def _transfers(platform):
-    from .model import Platform
-    return (_ModelTransfers if isinstance(platform, Platform) else _PlatformTransfers)(platform)
 
 
 def _first_bytes(chunks, count):

@@ -164,7 +164,7 @@ class JobRunner(object):
         reaper.kill_runner(self.tag)  # whatever a job left behind
         self._watchdog.close()
         self._watchdog = None
-        if getattr(self.platform, "job_runner", None) is self:
+        if self.platform.job_runner is self:
             self.platform.job_runner = None
         if self._own_scratch and self.scratch_dir is not None:
             shutil.rmtree(self.scratch_dir, ignore_errors=True)
@@ -172,12 +172,10 @@ class JobRunner(object):
 
     def _abandon_lost_jobs(self):
         """Jobs saved as running by an earlier emulator have no process any more."""
-        with self.platform._lock:
-            state = self.platform.store.state
+        with self.platform.transaction() as state:
             for job in state.get("jobs", {}).values():
                 if job["class"] == "job" and job["state"] == "running":
                     lifecycle.fail(state, job, "UnresponsiveWorker", "The machine running the job became unresponsive")
-            self.platform.store.save()
 
     # Scheduling
 
@@ -200,20 +198,16 @@ class JobRunner(object):
                 logger.exception("the emulator's job scheduler failed a step")
 
     def _step(self):
-        with self.platform._lock:
-            state = self.platform.store.state
+        with self.platform.transaction() as state:
             jobs = state.get("jobs", {})
-            before = [(job["id"], job["state"]) for job in jobs.values()]
             settle_all(state)
             lifecycle.advance(state)
-            destroyed = lifecycle.destroy_finished_workspaces(state, self.platform.store.drop_parts)
+            lifecycle.destroy_finished_workspaces(state, self.platform.parts.drop)
             with self._guard:
                 start = self._jobs_to_start(jobs)
                 self._submitted.update(start)
                 finished = [job_id for job_id in self._processes if jobs.get(job_id, {}).get("state") != "running"]
                 doomed = [(job_id, self._processes[job_id]) for job_id in finished]
-            if destroyed or [(job["id"], job["state"]) for job in jobs.values()] != before:
-                self.platform.store.save()
         for job_id, process in doomed:
             reaper.kill_job(process, self.tag, job_id)  # terminated, or failed with its job tree
         for job_id in start:
@@ -252,14 +246,12 @@ class JobRunner(object):
                                        % (type(error).__name__, error))
             if self._stopping.is_set() and result.launch_error is None and result.exit_code != 0:
                 result = ProcessResult(launch_error="The emulator stopped while the job was running")
-            with self.platform._lock:
-                state = self.platform.store.state
+            with self.platform.transaction() as state:
                 job = state["jobs"].get(job_id)
                 if job is not None:
                     lifecycle.finish_running(state, job, result)
                     if job["state"] in TERMINAL_STATES:
                         tokens.revoke(state, job_id)  # terminated jobs keep none either
-                    self.platform.store.save()
         except Exception:
             logger.exception("the emulator's job runner failed on %s", job_id)
         finally:
@@ -272,8 +264,7 @@ class JobRunner(object):
 
     def _begin(self, job_id):
         """Mark the job running and give it a token; None when it may no longer start."""
-        with self.platform._lock:
-            state = self.platform.store.state
+        with self.platform.transaction() as state:
             job = state["jobs"].get(job_id)
             if job is None or job["state"] != "runnable":
                 return None
@@ -282,14 +273,12 @@ class JobRunner(object):
             if not isinstance(run_spec, dict) or not isinstance(run_spec.get("code"), str):
                 lifecycle.fail(state, job, "ExecutionError", "The executable %s has no code to run"
                                % job.get("executable"))
-                self.platform.store.save()
                 return None
             lifecycle.set_state(job, "running")
             job["startedRunning"] = now_ms()
             token = tokens.issue(state, job)
             timeouts = [seconds for seconds in (policy_seconds(run_spec, job["function"]), self.job_timeout)
                         if seconds is not None]
-            self.platform.store.save()
             return copy.deepcopy(job), copy.deepcopy(run_spec), token, (min(timeouts) if timeouts else None)
 
     def _run(self, job, run_spec, token, timeout):

@@ -1,9 +1,9 @@
 """The emulated platform's state and API methods, with no HTTP involved.
 
-``Platform`` and ``ROUTES`` load the whole model on first use: the HTTP layer reads the route
-table (``model.routes``) without it."""
+``Platform``, ``Options`` and ``ROUTES`` load the whole model on first use: the HTTP layer reads
+the route table (``model.routes``) without it."""
 
-__all__ = ["Platform", "ROUTES"]
+__all__ = ["Options", "Platform", "ROUTES"]
 
 
 def __getattr__(name):

@@ -19,10 +19,10 @@ class Request(object):
     """One API call: the caller, the ID in the route (or None), the parsed input and the route's
     entry in the route table (``routes.Route``)."""
 
-    def __init__(self, platform, user, resource_id, payload, base_url, route, headers=None):
+    def __init__(self, platform, state, user, resource_id, payload, base_url, route, headers=None):
         self.platform = platform
-        self.store = platform.store
-        self.state = platform.store.state
+        self.state = state  # as handed out by platform.transaction()
+        self.parts = platform.parts
         self.user = user
         self.id = resource_id
         self.payload = payload

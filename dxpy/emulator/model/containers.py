@@ -132,7 +132,7 @@ def _remove_object(req, obj):
     """Remove one copy of *obj*; a file's bytes go with its last copy."""
     del req.state["objects"][object_key(req.state, obj)]
     if obj["class"] == "file" and not object_copies(req.state, obj["id"]):
-        req.store.drop_parts(obj["id"])
+        req.parts.drop(obj["id"])
 
 
 def container_add_tags(req):

@@ -17,8 +17,7 @@ from .validate import get
 def new_database(platform, user_id, project, name, files=None, folder="/", state="closed"):
     """Store a database named *name* in *project* (owned by *user_id*) holding *files*
     ({relative path: bytes}); return its ID."""
-    with platform._lock:
-        st = platform.store.state
+    with platform.transaction() as st:
         c = st["containers"].get(project)
         if c is None or c["owner"] != user_id:
             raise ResourceNotFound("The entity %s could not be found" % project)
@@ -26,13 +25,13 @@ def new_database(platform, user_id, project, name, files=None, folder="/", state
         dbid = new_id("database")
         inner = {}
         for path, data in sorted((files or {}).items()):
-            fid = new_id("file")
+            fid, md5 = new_id("file"), hashlib.md5(data).hexdigest()
             st["objects"][fid] = {
                 "id": fid, "class": "file", "project": dbid, "folder": "/", "name": path.rsplit("/", 1)[-1],
                 "state": "closed", "hidden": True, "types": [], "tags": [], "properties": {}, "details": {},
                 "created": now, "modified": now, "createdBy": {"user": user_id}, "size": len(data),
-                "parts": {"1": {"size": len(data), "md5": hashlib.md5(data).hexdigest(), "state": "complete"}}}
-            platform.store.write_part(fid, 1, data)
+                "parts": {"1": {"size": len(data), "md5": md5, "state": "complete"}}}
+            platform.parts.write(fid, 1, md5, data)
             inner[path.strip("/")] = fid
         st["objects"][dbid] = {
             "id": dbid, "class": "database", "project": project, "folder": folder, "name": name, "state": state,
@@ -40,7 +39,6 @@ def new_database(platform, user_id, project, name, files=None, folder="/", state
             "modified": now, "createdBy": {"user": user_id}, "databaseName": name.lower(), "_files": inner}
         if folder not in c["folders"]:
             c["folders"].append(folder)
-        platform.store.save()
         return dbid
 
 

@@ -6,8 +6,8 @@ import base64
 import hashlib
 from urllib.parse import quote
 
-from ..errors import InvalidInput, InvalidState
-from .access import data_object, require_open
+from ..errors import InvalidInput, InvalidState, ResourceNotFound
+from .access import data_object, object_copies, require_open
 from .ids import now_ms
 from .objects import CLOSERS, create_object
 from .signed_urls import sign, verify
@@ -50,16 +50,25 @@ def check_upload_params(params):
 
 def upload_parameters(platform, region=None):
     """The fileUploadParameters of *region*: the cloud's own, then the overrides a test set
-    as ``platform.upload_params`` (a dict of the same fields)."""
+    as ``platform.options.upload_params`` (a dict of the same fields)."""
     base = AZURE_UPLOAD_PARAMETERS if (region or "").startswith("azure:") else AWS_UPLOAD_PARAMETERS
     params = dict(base)
-    params.update(check_upload_params(getattr(platform, "upload_params", None) or {}))
+    params.update(check_upload_params(platform.options.upload_params or {}))
     return params
 
 
-def _params_for(platform, obj):
-    container = platform.store.state["containers"].get(obj["project"]) or {}
+def _params_for(platform, state, obj):
+    container = state["containers"].get(obj["project"]) or {}
     return upload_parameters(platform, container.get("region"))
+
+
+def stored_file(state, file_id):
+    """The file *file_id* (its first copy), for the transfer URLs; ResourceNotFound otherwise."""
+    copies = object_copies(state, file_id)
+    obj = copies[0] if copies else None
+    if obj is None or obj["class"] != "file":
+        raise ResourceNotFound("The file %s could not be found" % file_id)
+    return obj
 
 
 def file_new(req):
@@ -76,7 +85,7 @@ def _index(value, field="index", limit=MAX_PART_INDEX):
 
 def file_upload(req):
     obj = data_object(req)
-    params = _params_for(req.platform, obj)
+    params = _params_for(req.platform, req.state, obj)
     index = _index(get(req.payload, "index", int, 1), limit=params["maximumNumParts"])
     size = get(req.payload, "size", int, None)
     md5 = get(req.payload, "md5", str, None)
@@ -128,35 +137,37 @@ def _digest(data, content_md5, index, file_id):
     return digest
 
 
-def _keep_part(store, obj, index, data, digest):
-    require_open(obj)
-    store.write_part(obj["id"], index, data)
-    obj["parts"][str(index)] = {"size": len(data), "md5": digest, "state": "complete"}
-
-
-def store_part(store, obj, index, data, content_md5=None):
-    """Keep the bytes of part *index* of the open file *obj* (replacing an earlier upload)."""
-    _index(index)
-    require_open(obj)
-    _keep_part(store, obj, index, data, _digest(data, content_md5, index, obj["id"]))
-
-
 def receive_part(platform, file_id, index, data, content_md5=None, query=None):
-    """The bytes of a PUT to an upload URL whose query string is *query*. The MD5 is computed
-    before taking the platform lock, so that parts arriving together are hashed in parallel."""
+    """The bytes of a PUT to an upload URL whose query string is *query* (checked first)."""
     verify(platform.url_key, query, "upload", file_id, index)
-    with platform._lock:
-        obj = platform._file(file_id)
-        params = _params_for(platform, obj)
+    keep_part(platform, file_id, index, data, content_md5)
+
+
+def keep_part(platform, file_id, index, data, content_md5=None):
+    """Keep part *index* of the open file *file_id*. The bytes are hashed and written before
+    the state lock is taken (parts arriving together are handled in parallel); the state then
+    names them."""
+    with platform.transaction() as state:
+        obj = stored_file(state, file_id)
         require_open(obj)
+        params = _params_for(platform, state, obj)
     _index(index, limit=params["maximumNumParts"])
     if len(data) > params["maximumPartSize"]:
         raise InvalidInput("Part %d of %s has %d bytes, more than the maximum part size of %d bytes"
                            % (index, file_id, len(data), params["maximumPartSize"]))
     digest = _digest(data, content_md5, index, file_id)
-    with platform._lock:
-        _keep_part(platform.store, platform._file(file_id), index, data, digest)
-        platform.store.save()
+    platform.parts.write(file_id, index, digest, data)
+    with platform.transaction() as state:
+        try:
+            obj = stored_file(state, file_id)
+            require_open(obj)
+        except (InvalidState, ResourceNotFound):
+            platform.parts.discard(file_id, index, digest)
+            raise
+        earlier = obj["parts"].get(str(index), {}).get("md5")
+        if earlier not in (None, digest):
+            platform.parts.discard(file_id, index, earlier)
+        obj["parts"][str(index)] = {"size": len(data), "md5": digest, "state": "complete"}
 
 
 def make_symlinked(platform, file_id, checksum_type):
@@ -167,19 +178,21 @@ def make_symlinked(platform, file_id, checksum_type):
     from ...bindings._checksums import CHECKSUM_TYPES, checksum
     if checksum_type not in CHECKSUM_TYPES:
         raise InvalidInput("checksumType must be one of %s, not %r" % (", ".join(CHECKSUM_TYPES), checksum_type))
-    with platform._lock:
-        obj = platform._file(file_id)
+    with platform.transaction() as state:
+        obj = stored_file(state, file_id)
         require_open(obj)
         order = _part_order(obj)
         if not order or any(obj["parts"][str(index)]["state"] != "complete" for index in order):
             raise InvalidState("%s needs all its parts stored before it can become a symlinked file" % file_id)
         parts = {}
         for index in order:
-            data = platform.store.read_part(file_id, index)
+            md5 = obj["parts"][str(index)]["md5"]
+            data = platform.parts.read(file_id, index, md5)
+            platform.parts.write(file_id, index, None, data)  # kept by index alone: the part has no md5
+            platform.parts.discard(file_id, index, md5)
             parts[str(index)] = {"size": len(data), "checksum": checksum(data, checksum_type), "state": "complete"}
         obj.update({"parts": parts, "size": sum(part["size"] for part in parts.values()), "state": "closed",
                     "drive": "drive-" + obj["id"].split("-", 1)[1], "checksumType": checksum_type})
-        platform.store.save()
     return obj["id"]
 
 
@@ -190,28 +203,33 @@ def _readable(obj):
     return obj
 
 
-def read_file(store, obj):
-    _readable(obj)
-    return b"".join(store.read_part(obj["id"], index) for index in _part_order(obj))
-
-
 def file_chunks(platform, file_id, first=0, last=None, query=None):
+    """Bytes *first*..*last* of the closed file for a GET of a download URL whose query string
+    is *query* (checked first); see :func:`stored_chunks`."""
+    verify(platform.url_key, query, "download", file_id)
+    return stored_chunks(platform, file_id, first, last)
+
+
+def stored_chunks(platform, file_id, first=0, last=None):
     """``(size, views)``: the closed file's size and memoryviews of its stored parts that
     cover bytes *first*..*last* (inclusive; None: to the end), in order, without copies.
-    *query* is the download URL's query string, checked first."""
-    verify(platform.url_key, query, "download", file_id)
-    with platform._lock:
-        obj = _readable(platform._file(file_id))
-        sizes = [(index, obj["parts"][str(index)]["size"]) for index in _part_order(obj)]
-        total = sum(size for _, size in sizes)
-        last = total - 1 if last is None else min(last, total - 1)
-        views, offset = [], 0
-        for index, size in sizes:
-            start, end = max(first, offset), min(last + 1, offset + size)
-            if start < end:
-                part = memoryview(platform.store.read_part(file_id, index))
-                views.append(part[start - offset:end - offset])
-            offset += size
+    The bytes are read after the state lock is let go: a closed file's parts do not change."""
+    with platform.transaction() as state:
+        obj = _readable(stored_file(state, file_id))
+        parts = [(index, obj["parts"][str(index)]["size"], obj["parts"][str(index)].get("md5"))
+                 for index in _part_order(obj)]
+    total = sum(size for _, size, _ in parts)
+    last = total - 1 if last is None else min(last, total - 1)
+    views, offset = [], 0
+    for index, size, md5 in parts:
+        start, end = max(first, offset), min(last + 1, offset + size)
+        if start < end:
+            try:
+                part = memoryview(platform.parts.read(file_id, index, md5))
+            except (KeyError, FileNotFoundError):  # removed since
+                raise ResourceNotFound("The file %s could not be found" % file_id)
+            views.append(part[start - offset:end - offset])
+        offset += size
     return total, views
 
 
@@ -245,14 +263,15 @@ def _check_parts(obj, params):
 
 def _close_file(req, obj):
     """Files pass through "closing": they become closed once *close_delay* seconds have gone."""
-    obj["size"] = _check_parts(obj, _params_for(req.platform, obj))
-    if getattr(req.platform, "whole_file_md5", False):
+    obj["size"] = _check_parts(obj, _params_for(req.platform, req.state, obj))
+    if req.platform.options.whole_file_md5:
         # Only some platform files (symlinked ones) carry a whole-file md5; tests opt in.
         md5 = hashlib.md5()
         for index in _part_order(obj):
-            md5.update(req.store.read_part(obj["id"], index))
+            md5.update(req.parts.read(obj["id"], index, obj["parts"][str(index)]["md5"]))
         obj["md5"] = md5.hexdigest()
-    obj["_closedAt"] = now_ms() + int(req.platform.close_delay * 1000)
+    obj["_closedAt"] = now_ms() + int(req.platform.options.close_delay * 1000)
+    req.state.setdefault("closing", {})[obj["id"]] = obj["_closedAt"]
     return "closing"
 
 
@@ -265,9 +284,22 @@ def settle(obj, now=None):
 
 
 def settle_all(state):
+    """Finish closing the files whose time has come (the "closing" table lists them all)."""
+    closing = state.get("closing")
+    if not closing:
+        return
     now = now_ms()
-    for obj in state["objects"].values():
-        settle(obj, now)
+    for file_id in [file_id for file_id, at in closing.items() if at <= now]:
+        del closing[file_id]
+        for obj in object_copies(state, file_id):
+            settle(obj, now)
+
+
+def index_closing(state):
+    """List the closing files of a state saved before the "closing" table existed."""
+    if "closing" not in state:
+        state["closing"] = dict((obj["id"], obj.get("_closedAt", 0)) for obj in state["objects"].values()
+                                if obj.get("state") == "closing")
 
 
 CLOSERS["file"] = _close_file

@@ -33,7 +33,7 @@ _LINKS = ("parentJob", "parentAnalysis")
 RUNNABLE_HOOKS = []
 
 
-def add_job(store, job):
+def add_job(state, job):
     """Store the execution *job* (a dict with at least an ``id`` of class job or analysis),
     filling in the fields the platform always reports. Returns the stored record."""
     job = copy.deepcopy(job)
@@ -48,7 +48,7 @@ def add_job(store, job):
                 "parentAnalysis": None, "tags": [], "properties": {}, "details": {}}
     for key, value in defaults.items():
         job.setdefault(key, value)
-    store.state.setdefault("jobs", {})[job["id"]] = job
+    state.setdefault("jobs", {})[job["id"]] = job
     return job
 
 
@@ -259,7 +259,7 @@ def _terminate(req, execution):
 
 def _wake_runner(req):
     """Tell the platform's job runner (if any) that executions changed, so it acts at once."""
-    runner = getattr(req.platform, "job_runner", None)
+    runner = req.platform.job_runner
     if runner is not None:
         runner.wake()
 
@@ -412,7 +412,7 @@ def _launch_job(req, executable):
     given = get(req.payload, "input", dict)
     effective = check_input(executable.get("inputSpec"), given)
     check_objects(req, effective)
-    job = add_job(req.store, _job_record(req, executable, options, given, effective))
+    job = add_job(req.state, _job_record(req, executable, options, given, effective))
     _announce(req, job)
     return {"id": job["id"]}
 
@@ -551,9 +551,9 @@ def _launch_analysis(req, wf, executable_id, dry_run=False):
         "ignoreReuse": options["ignoreReuse"], "preserveJobOutputs": options["preserveJobOutputs"],
         "detailedJobMetrics": options["detailedJobMetrics"], "region": DEFAULT_REGION, "isFree": False, "totalPrice": 0,
     }
-    add_job(req.store, analysis)
+    add_job(req.state, analysis)
     for job in jobs:
-        _announce(req, add_job(req.store, job))
+        _announce(req, add_job(req.state, job))
     return {"id": analysis_id, "stages": [job["id"] for job in jobs]}
 
 
@@ -646,7 +646,7 @@ def job_new(req):
         "instanceType": instance if instance != DEFAULT_INSTANCE_TYPE else parent.get("instanceType", instance),
         "totalPrice": 0, "failureCounts": {}, "stateTransitions": [],
     })
-    job = add_job(req.store, record)
+    job = add_job(req.state, record)
     _announce(req, job)
     return {"id": job_id}
 
@@ -654,7 +654,7 @@ def job_new(req):
 def job_get_log(req):
     """The log messages the job runner kept for the job (none when jobs are not executed)."""
     job = route_execution(req, "job")
-    runner = getattr(req.platform, "job_runner", None)
+    runner = req.platform.job_runner
     messages = runner.log_messages(job["id"]) if runner is not None else []
     return {"id": job["id"], "state": job["state"], "messages": messages}
 

@@ -1,13 +1,18 @@
-"""The platform: dispatch of calls through the route table, nonces, locking and persistence."""
-import copy
-import secrets
-import threading
+"""The platform: dispatch of calls through the route table, nonces, and the one owner of the state.
 
-from ..errors import InvalidInput, ResourceNotFound
-from .access import Request, not_found, object_copies
+Every change goes through :meth:`Platform.transaction` (API calls, part uploads, the job
+runner, test set-ups alike); the store behind it records what changed and makes it durable.
+"""
+import copy
+import dataclasses
+import secrets
+
+from ..errors import InvalidInput
+from . import files
+from .access import Request, not_found
 from .auth import set_password
 from .containers import new_container
-from .files import CLOSE_DELAY, read_file, settle_all, store_part
+from .files import settle_all
 from .ids import id_class
 from .routes import RouteTable, load_table
 from .signed_urls import new_key
@@ -17,14 +22,45 @@ from .users import handle_class, new_user
 from .validate import as_object, get
 
 ROUTES = RouteTable(load_table())
+# The project the emulator's own user gets on first start (kept across restarts).
+PROJECT_NAME = "emulator project"
+
+
+@dataclasses.dataclass
+class Options(object):
+    """The platform's settings, in one place; tests change them on ``platform.options``."""
+
+    # Overrides of the region's fileUploadParameters (see files.check_upload_params).
+    upload_params: dict = dataclasses.field(default_factory=dict)
+    # Closed files get a whole-file "md5", as the platform's symlinked files have.
+    whole_file_md5: bool = False
+    # Seconds a closed file stays "closing".
+    close_delay: float = files.CLOSE_DELAY
+    # With a data directory: each change is fsynced before the call that made it is answered.
+    fsync: bool = True
 
 
 class Platform(object):
-    def __init__(self, data_dir=None):
-        self._lock = threading.RLock()
-        self.store = Store(data_dir)
-        self.close_delay = CLOSE_DELAY  # seconds a closed file stays "closing"
+    """The platform model. *data_dir* keeps the state across restarts (see :mod:`.store`);
+    a damaged one raises ``CorruptStateError`` naming the file."""
+
+    def __init__(self, data_dir=None, options=None):
+        self.options = options if options is not None else Options()
+        self._store = Store(data_dir, fsync=self.options.fsync)
+        self.parts = self._store.parts  # uploaded bytes, kept beside the state
+        self.job_runner = None  # the JobRunner executing this platform's jobs, while one does
         self.url_key = new_key()  # signs upload and download URLs
+        with self.transaction() as state:
+            files.index_closing(state)
+
+    def transaction(self):
+        """``with platform.transaction() as state:`` the one way to read or change the state:
+        holds the lock, and on the way out records what changed (durable before it returns)."""
+        return self._store.transaction()
+
+    def close(self):
+        """Write what is still queued and close the journal."""
+        self._store.close()
 
     # Users
 
@@ -35,26 +71,36 @@ class Platform(object):
         (``/system/newAuthToken``). Returns (user ID, token)."""
         user_id = username if username.startswith("user-") else "user-" + username
         token = token or secrets.token_hex(16)
-        with self._lock:
-            new_user(self.store.state, user_id, first, last, email)
-            self.store.state["tokens"][token] = user_id
+        with self.transaction() as state:
+            new_user(state, user_id, first, last, email)
+            state["tokens"][token] = user_id
             if password is not None:
-                set_password(self.store.state, user_id, password)
-            self.store.save()
+                set_password(state, user_id, password)
         return user_id, token
+
+    def default_identity(self, token=None):
+        """(user ID, token, project ID) of the emulator's own user. They are made once and kept
+        in the state, so a restart on the same data directory serves the same ones; *token*
+        (if given) becomes the user's token from then on."""
+        with self.transaction() as state:
+            own = state.setdefault("emulator", {})
+            user_id, token = self.add_user(own.get("user", "user-emulator"), token=token or own.get("token"))
+            project = own.get("project")
+            if project not in state["containers"]:
+                project = self.call(user_id, "/project/new", {"name": PROJECT_NAME})["id"]
+            own.update({"user": user_id, "token": token, "project": project})
+        return user_id, token, project
 
     def authenticate(self, token):
         """The user a token acts for; a job's token gives a ``tokens.Caller`` naming the job too."""
-        with self._lock:
-            user = self.store.state["tokens"].get(token)
-            return user if user is not None else caller_of(self.store.state, token)
+        with self.transaction() as state:
+            user = state["tokens"].get(token)
+            return user if user is not None else caller_of(state, token)
 
     def new_container(self, user_id):
         """Create a ``container-xxxx`` owned by *user_id* (jobs' temporary workspaces)."""
-        with self._lock:
-            cid = new_container(self.store.state, user_id)
-            self.store.save()
-            return cid
+        with self.transaction() as state:
+            return new_container(state, user_id)
 
     # API calls
 
@@ -65,23 +111,20 @@ class Platform(object):
         if found is None:
             raise InvalidInput("%s is not implemented by the emulator" % route)
         facts, klass, resource_id, method = found
-        with self._lock:
-            if not facts.raw_input:
-                payload = as_object(payload)
-            if resource_id is not None and id_class(resource_id) is None and handle_class(resource_id) is None \
-                    and klass not in ROUTES.named_classes:
-                raise not_found(resource_id)
-            settle_all(self.store.state)
-            req = Request(self, user_id, resource_id, payload, base_url, facts, headers)
+        if not facts.raw_input:
+            payload = as_object(payload)
+        if resource_id is not None and id_class(resource_id) is None and handle_class(resource_id) is None \
+                and klass not in ROUTES.named_classes:
+            raise not_found(resource_id)
+        with self.transaction() as state:
+            settle_all(state)
+            req = Request(self, state, user_id, resource_id, payload, base_url, facts, headers)
             nonce_key = self._nonce_key(user_id, route, payload) if facts.nonce else None
-            if nonce_key is not None and nonce_key in self.store.state["nonces"]:
-                return self._replay(nonce_key, payload)
+            if nonce_key is not None and nonce_key in state["nonces"]:
+                return self._replay(state, nonce_key, payload)
             result = facts.handler(req)
             if nonce_key is not None:
-                self.store.state["nonces"][nonce_key] = {"input": copy.deepcopy(payload),
-                                                         "output": copy.deepcopy(result)}
-            if not facts.read_only:
-                self.store.save()
+                state["nonces"][nonce_key] = {"input": copy.deepcopy(payload), "output": copy.deepcopy(result)}
             return copy.deepcopy(result)
 
     def _nonce_key(self, user_id, route, payload):
@@ -93,26 +136,28 @@ class Platform(object):
             raise InvalidInput('Expected key "nonce" of input to have 1 to 128 characters')
         return "%s /%s %s" % (user_id, route.strip("/"), nonce)
 
-    def _replay(self, nonce_key, payload):
-        seen = self.store.state["nonces"][nonce_key]
+    def _replay(self, state, nonce_key, payload):
+        seen = state["nonces"][nonce_key]
         if seen["input"] != payload:
             raise InvalidInput("The nonce was already used with a different input")
         return copy.deepcopy(seen["output"])
 
-    # Bytes of files, for the HTTP layer
+    # Bytes of files: the HTTP layer's transfers (URL signatures checked), and the same
+    # without a URL for set-ups in tests
 
-    def _file(self, file_id):
-        copies = object_copies(self.store.state, file_id)
-        obj = copies[0] if copies else None
-        if obj is None or obj["class"] != "file":
-            raise ResourceNotFound("The file %s could not be found" % file_id)
-        return obj
+    def receive_part(self, file_id, index, data, content_md5=None, query=None):
+        """A PUT to an upload URL whose query string is *query*."""
+        files.receive_part(self, file_id, index, data, content_md5, query)
+
+    def file_chunks(self, file_id, first=0, last=None, query=None):
+        """``(size, views)`` of bytes *first*..*last* of the closed file, for a GET of a download
+        URL whose query string is *query* (see files.stored_chunks)."""
+        return files.file_chunks(self, file_id, first, last, query)
 
     def store_part(self, file_id, index, data, content_md5=None):
-        with self._lock:
-            store_part(self.store, self._file(file_id), index, data, content_md5)
-            self.store.save()
+        """Keep the bytes of part *index* of the open file *file_id*."""
+        files.keep_part(self, file_id, index, data, content_md5)
 
     def read_file(self, file_id):
-        with self._lock:
-            return read_file(self.store, self._file(file_id))
+        """The bytes of the closed file *file_id*."""
+        return b"".join(files.stored_chunks(self, file_id)[1])
