@@ -17,7 +17,7 @@ from emulator_model_helpers import fails, make_platform
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TABLE = load_table()
 EMULATED = [entry for entry in TABLE if "emulator" in entry]
-FACTS = {"handler", "readOnly", "level", "intoLevel", "rawInput", "nonce", "token"}
+FACTS = {"handler", "readOnly", "level", "intoLevel", "rawInput", "nonce", "token", "jobAccess"}
 
 
 def test_the_table_is_the_one_in_the_package():
@@ -40,6 +40,7 @@ def test_emulator_facts_are_well_formed(entry):
     facts = entry["emulator"]
     assert set(facts) <= FACTS and isinstance(facts["readOnly"], bool)
     assert facts.get("level", "VIEW") in LEVELS[1:] and facts.get("intoLevel", "VIEW") in LEVELS[1:]
+    assert facts.get("jobAccess") in (None, "projectCreation", "developer")
     assert callable(ROUTES.routes[entry["route"]].handler)
     if entry["nonce"] or facts.get("nonce"):
         assert not facts["readOnly"], "a nonce only matters for a route that changes something"

@@ -5,9 +5,19 @@ A user's level in it is the greatest of: their own entry; for each org entry, th
 the org's level and the user's ``projectAccess`` in that org; VIEW when the container is
 public. Each route needs a least level in the container it acts on: ``level`` and ``intoLevel`` in
 the route table (see ``required_level``).
+
+A job's token acts for the user who launched the job, within the job's reach, as on the
+platform: CONTRIBUTE in its temporary workspace; in its project context the executable's
+``access.project`` (VIEW for an applet without one, nothing for an app: it reads the inputs
+cloned into its workspace); in other projects ``access.allProjects``, if any; never more than
+the user has. Creating projects needs ``access.projectCreation``; creating apps or global
+workflows, or changing them, ``access.developer``. (``access.network`` is not enforced: job
+processes share the host's network.)
 """
 from ..errors import InvalidState, PermissionDenied, ResourceNotFound
-from .ids import now_ms
+from .ids import id_class, now_ms
+from .tokens import calling_job
+
 
 CONTAINER_CLASSES = ("project", "container")
 LEVELS = ("NONE", "VIEW", "UPLOAD", "CONTRIBUTE", "ADMINISTER")
@@ -87,11 +97,64 @@ def permission_sources(state, c, user):
 
 
 def level_of(state, c, user, public=True):
-    """*user*'s level in container *c*; a public container gives everyone VIEW when *public*."""
+    """*user*'s level in container *c*; a public container gives everyone VIEW when *public*;
+    a job's token gets no more than the job may have there (see :func:`job_ceiling`)."""
     level = permission_sources(state, c, user)[0]
     if public and PUBLIC in permissions(c) and rank(level) < rank("VIEW"):
-        return "VIEW"
-    return level
+        level = "VIEW"
+    return capped(level, job_ceiling(state, user, c["id"]))
+
+
+def capped(level, ceiling):
+    return level if rank(level) <= rank(ceiling) else ceiling
+
+
+# What a job's token may reach
+
+WORKSPACE_LEVEL = "CONTRIBUTE"
+APPLET_PROJECT_LEVEL = "VIEW"  # an applet's jobs in their project context, without access.project
+
+
+def calling_job_record(state, user):
+    """The job whose token made the request acting as *user*, or None."""
+    job_id = calling_job(user)
+    return state.get("jobs", {}).get(job_id) if job_id is not None else None
+
+
+def job_access(state, job):
+    """The ``access`` spec of the executable *job* runs (an applet's or an app's)."""
+    executable_id = job.get("executable")
+    if id_class(executable_id) == "applet":
+        record = state["objects"].get(executable_id) or next(
+            (obj for obj in state["objects"].values() if obj.get("id") == executable_id), None)
+    else:
+        record = state.get("apps", {}).get(executable_id)
+    return (record or {}).get("access") or {}
+
+
+def job_ceiling(state, user, cid):
+    """The most a request acting as *user* may do in container *cid*: ADMINISTER (no cap) for a
+    user's own token; for a job's token, what the job may reach there."""
+    job = calling_job_record(state, user)
+    if job is None:
+        return "ADMINISTER"
+    if cid == job.get("workspace"):
+        return WORKSPACE_LEVEL
+    access = job_access(state, job)
+    if cid == job.get("project"):
+        default = APPLET_PROJECT_LEVEL if id_class(job.get("executable")) == "applet" else "NONE"
+        own = access.get("project", default)
+        return own if rank(own) >= rank(access.get("allProjects", "NONE")) else access["allProjects"]
+    return access.get("allProjects", "NONE")
+
+
+def require_job_access(state, user, route):
+    """PermissionDenied when *user* is a job's token and *route* (a ``routes.Route``) needs an
+    access flag (its ``jobAccess``) that the job's executable lacks."""
+    job = calling_job_record(state, user) if route.job_access is not None else None
+    if job is not None and job_access(state, job).get(route.job_access) is not True:
+        raise PermissionDenied("The token of %s may not call %s: its executable's access spec does not grant %s"
+                               % (job["id"], route.path, route.job_access))
 
 
 def required_level(req, cid):

@@ -9,7 +9,7 @@ import secrets
 
 from ..errors import InvalidInput
 from . import files
-from .access import Request, not_found
+from .access import Request, not_found, require_job_access
 from .auth import set_password
 from .containers import new_container
 from .files import settle_all
@@ -118,6 +118,7 @@ class Platform(object):
             raise not_found(resource_id)
         with self.transaction() as state:
             settle_all(state)
+            require_job_access(state, user_id, facts)
             req = Request(self, state, user_id, resource_id, payload, base_url, facts, headers)
             nonce_key = self._nonce_key(user_id, route, payload) if facts.nonce else None
             if nonce_key is not None and nonce_key in state["nonces"]:

@@ -11,6 +11,8 @@ The same table generates ``dxpy/api.py``. An entry the emulator serves has an ``
     rawInput   true when the whole input is user data (any JSON value), not named fields
     nonce      true when the route honours a ``nonce`` in its input (default: the entry's
                ``nonce``, whether dxpy.api adds one): a repeated nonce replays the first answer
+    jobAccess  the flag of an executable's ``access`` spec that a job's token needs to call the
+               route ("projectCreation", "developer"; default: none)
     token      false when the route answers without a token (the HTTP layer reads it)
 """
 import collections
@@ -21,7 +23,7 @@ import os
 TABLE_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
                           "api_routes.json")
 
-Route = collections.namedtuple("Route", "path handler read_only level into_level raw_input nonce")
+Route = collections.namedtuple("Route", "path handler read_only level into_level raw_input nonce job_access")
 
 
 class RouteTable(object):
@@ -35,7 +37,8 @@ class RouteTable(object):
                 self.routes[entry["route"]] = Route(
                     path=entry["route"], handler=_handler(facts["handler"]), read_only=facts["readOnly"],
                     level=facts.get("level", "VIEW"), into_level=facts.get("intoLevel", "VIEW"),
-                    raw_input=facts.get("rawInput", False), nonce=facts.get("nonce", entry["nonce"]))
+                    raw_input=facts.get("rawInput", False), nonce=facts.get("nonce", entry["nonce"]),
+                    job_access=facts.get("jobAccess"))
         # Classes addressed by name as well as by ID (``/app-name/describe``, ``/app-name/1.0.0/run``)
         self.named_classes = frozenset(entry["route"][1:].split("-", 1)[0] for entry in entries
                                        if entry["kind"] in ("app", "globalworkflow"))

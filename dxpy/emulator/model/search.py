@@ -1,8 +1,8 @@
 """``/system/find*``, ``resolveDataObjects`` and ``describeDataObjects``."""
 from ..errors import InvalidInput, PlatformError
 from . import paths
-from .access import (PROJECT_LEVELS, PUBLIC, at_least, container, data_object, permission_sources, permissions,
-                     visible_containers)
+from .access import (PROJECT_LEVELS, PUBLIC, at_least, capped, container, data_object, job_ceiling,
+                     permission_sources, permissions, visible_containers)
 from .containers import DEFAULT_REGION, describe_container
 from .describe import describe_option
 from .ids import id_class
@@ -175,6 +175,7 @@ def find_projects(req):
             sources = [req.user] if granted != "NONE" else []
         if public and not at_least(granted, "VIEW") and PUBLIC in permissions(c):
             granted, sources = "VIEW", [PUBLIC]
+        granted = capped(granted, job_ceiling(req.state, req.user, c["id"]))  # a job sees only what it reaches
         if at_least(granted, level) and granted != "NONE":
             levels[c["id"]] = (granted, sources)
 
