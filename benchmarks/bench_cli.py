@@ -2,7 +2,7 @@
 """Wall time of ``dx`` commands: this package's dx against the reference dxpy 0.417.1's, on the
 same emulator, machine and run.
 
-    python benchmarks/bench_cli.py [--runs 5] [--size 256M] [--ref-python PATH]
+    python benchmarks/bench_cli.py [--runs 5] [--size 256M] [--ref-python PATH] [--only WORD]
 
 Every measurement is a whole ``python -m dxpy.scripts.dx ...`` process, timed from start to
 exit. The emulator runs in its own process (``python -m dxpy.emulator --port 0``) and holds
@@ -167,12 +167,15 @@ def measure(bench, runs):
         for label, template, _ in SCENARIOS:
             for name in order:
                 bench.run(label, name, template)
-        bench.transfer_round(order)
+        if TRANSFERS:
+            bench.transfer_round(order)
 
 
 def check_same_output_sizes(bench):
     """ls and find print a line per object: both implementations must have listed them all."""
     for label in ("dx ls (1,000 objects)", "dx find data (1,000)"):
+        if label not in bench.line_counts:
+            continue  # left out with --only
         counts = bench.line_counts[label]
         if counts["this"] != counts["ref"] or counts["this"] < OBJECTS:
             sys.exit("%s printed %r lines (this, ref)" % (label, (counts["this"], counts["ref"])))
@@ -198,10 +201,16 @@ def main():
     parser.add_argument("--runs", type=int, default=5, help="measured runs per command (default 5)")
     parser.add_argument("--size", type=parse_size, default=256 * MIB, help="upload/download size (default 256M)")
     parser.add_argument("--ref-python", help="interpreter that has the reference dxpy installed")
+    parser.add_argument("--only", metavar="WORD", help='measure only the commands whose label has WORD ("build")')
     args = parser.parse_args()
     if args.runs < 1 or args.size < 1:
         parser.error("--runs and --size must be positive")
 
+    if args.only:
+        SCENARIOS[:] = [scenario for scenario in SCENARIOS if args.only in scenario[0]]
+        TRANSFERS[:] = [transfer for transfer in TRANSFERS if args.only in transfer[0]]
+        if len(TRANSFERS) == 1:
+            parser.error("--only: dx upload and dx download are measured together (--only load)")
     pythons = {"this": venv_python(THIS_VENV, "requests"), "ref": args.ref_python or reference_python()}
     with tempfile.TemporaryDirectory(prefix="bench-cli-") as tmp:
         workdir = os.path.join(tmp, "cwd")  # empty: `python -m` must not find a dxpy in it

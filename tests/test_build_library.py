@@ -12,6 +12,7 @@ import pytest
 import dxpy
 import dxpy.app_builder
 import dxpy.executable_builder
+import dxpy.nextflow.nextflow_utils
 import dxpy.workflow_builder
 from dxpy.app_builder import AppBuilderException
 from dxpy.scripts import dx_build_app
@@ -292,6 +293,19 @@ def test_source_checks(dx_emulator, tmp_path, capsys):
         dx_build_app._check_suggestions({"inputSpec": [{"suggestions": [
             {"$dnanexus_link": "file-" + "0" * 24}]}]})
     assert applets(dx_emulator.project_id) == []
+
+
+def test_nextflow_licence_check(dx_emulator):
+    project = dx_emulator.project_id
+    answer = dxpy.DXHTTPRequest("/%s/checkFeatureAccess" % project, {"features": ["dxNextflow", "other"]})
+    assert answer == {"features": {"dxNextflow": False, "other": False}}
+    with pytest.raises(dxpy.exceptions.InvalidInput):
+        dxpy.DXHTTPRequest("/%s/checkFeatureAccess" % project, {"features": "dxNextflow"})
+    with pytest.raises(AppBuilderException, match="must have the dxNextflow feature enabled"):
+        dx_build_app.verify_nf_license(project + ":/", {})
+    assert dx_build_app.get_project_to_check(None, {"project": "project-x"}) == "project-x"
+    assert dxpy.nextflow.nextflow_utils.get_resources_subpath("/a/pipeline") == "/home/dnanexus/pipeline"
+    assert dxpy.nextflow.nextflow_utils.is_importer_job() is False
 
 
 def test_python_syntax_check(tmp_path, capsys):

@@ -296,6 +296,8 @@ def test_build_refuses_syntax_errors_and_bad_options(twins, tmp_path):
         assert [(r.returncode, r.stderr.splitlines()[-1]) for r in results][1] == \
             [(r.returncode, r.stderr.splitlines()[-1]) for r in results][0]
         assert results[1].returncode == 2
+    # Nextflow builds need the dxNextflow licence, which no account of the emulator has.
+    both(twins, "build", "--nextflow", "--repository", "https://github.com/example/pipeline")
     # dxpy shows a traceback and exits 1 for a bad --extra-args: here the error, exit 3.
     result = twins.this.run("build", source, "--extra-args", "{not json")
     assert result.returncode == 3 and "Traceback" not in result.stderr
