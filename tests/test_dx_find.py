@@ -277,18 +277,6 @@ def test_find_orgs_usage_errors(twins, words):
     assert assert_same_refusal(twins, "find", "orgs", *words)[0] == 2
 
 
-# -- the searches of later versions --------------------------------------------------------------
-
-@pytest.mark.parametrize("words", [
-    ("apps",), ("globalworkflows", "--brief"),
-])
-def test_later_searches_say_they_are_not_available(dx_this, words):
-    result = dx_this.run("find", *words)
-    prog = "dx find " + " ".join(word for word in words if not word.startswith(("-", "x")))
-    assert (result.returncode, result.stdout) == (3, "")
-    assert result.stderr == 'dxpy.exceptions.DXCLIError: "%s" is not available in this version of dx\n' % prog
-
-
 def test_find_alone_shows_its_categories(twins):
     this = twins.this.run("find")
     assert twins.ref.run("find").returncode == this.returncode
