@@ -295,3 +295,15 @@ def test_app_build_get_build(dx_this, tmp_path):
     assert json.loads(second.pop("dxapp.json")) == dxapp
     first.pop("dxapp.json")
     assert second == first
+
+
+def test_workflow_get_build_get(twins):
+    """A workflow got by either dx builds (with that dx) a workflow whose dx get is the same."""
+    twins.populate(new_workflow)
+    twins.assert_same("get", "pipeline")
+    first = same_trees(twins, "pipeline")
+    for client in twins.clients:
+        client("mkdir", "/again")
+        rebuilt = json.loads(client("build", str(client.home / "pipeline"), "-d", "/again/").strip().splitlines()[-1])
+        client("get", rebuilt["id"], "-o", "again")
+    assert same_trees(twins, "again") == first
