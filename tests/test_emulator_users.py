@@ -155,3 +155,10 @@ def test_command_line_bad_users_and_orgs(arguments, message):
     process = _serve(*arguments)
     out, err = process.communicate(timeout=30)
     assert process.returncode == 2 and message in err and out == ""
+
+
+@pytest.mark.dx_emulator(users=["carol"], orgs={"club": ["carol", "emulator"]})
+def test_fixture_with_users_and_orgs(dx_emulator):
+    assert dxpy.api.org_describe("org-club")["level"] == "MEMBER"
+    with as_user(dx_emulator.tokens["user-carol"]):
+        assert dxpy.api.org_describe("org-club")["level"] == "ADMIN"
