@@ -205,6 +205,7 @@ def test_build_applet_destination_overwrite_archive_and_json(twins, tmp_path):
 def test_build_applet_dry_run_and_extra_args(twins, tmp_path):
     source = make_source(tmp_path / "hello")
     ref_out, this_out = both(twins, "build", source, "--dry-run")
+    both(twins, "build", source, env={"DX_PROJECT_CONTEXT_ID": None})  # nowhere to build it
     assert "*** DRY-RUN-- no applet was created ***" in this_out
     for client in twins.clients:
         assert objects_in(client.project) == []
