@@ -14,6 +14,8 @@ one project with a folder of 1,000 records, a small file and a --size file. Meas
 * ``dx upload --wait`` of the --size file, and ``dx download`` of it (checked against its MD5)
 * ``dx build`` of a small bash applet with a resources directory (20 files, packed and uploaded
   each time: ``--ensure-upload``), replacing the previous build (``-f``)
+* ``dx run APPLET -inumber=3 -y --brief`` of an applet found by path (the emulator leaves the
+  jobs idle: what is timed is starting one)
 
 Per run the two implementations take turns (the order alternates between runs); one
 unmeasured run of each command but the transfers comes first. The table gives medians.
@@ -49,6 +51,7 @@ SCENARIOS = [
     ("dx find data (1,000)", ["find", "data", "--class", "record"], COMMAND_TARGET),
     ("dx build (applet)", ["build", "{applet_source}", "-d", "/builds/hello", "-f", "--ensure-upload"],
      COMMAND_TARGET),
+    ("dx run APPLET -y --brief", ["run", "/runners/mapper", "-inumber=3", "-y", "--brief"], COMMAND_TARGET),
 ]
 TRANSFERS = [
     ("dx upload", ["upload", "--brief", "--wait", "--no-progress", "--path", "/uploads/", "{source}"]),
@@ -63,6 +66,12 @@ project = dxpy.PROJECT_CONTEXT_ID
 dxpy.api.project_new_folder(project, {"folder": "/many"})
 dxpy.api.project_new_folder(project, {"folder": "/uploads"})
 dxpy.api.project_new_folder(project, {"folder": "/builds"})
+dxpy.api.project_new_folder(project, {"folder": "/runners"})
+dxpy.api.applet_new({"project": project, "folder": "/runners", "name": "mapper", "dxapi": "1.0.0",
+                     "inputSpec": [{"name": "number", "class": "int"},
+                                   {"name": "label", "class": "string", "default": "x"}],
+                     "outputSpec": [{"name": "out", "class": "int"}],
+                     "runSpec": {"interpreter": "bash", "code": "exit 0"}})
 for index in range(%d):
     dxpy.api.record_new({"project": project, "folder": "/many", "name": "record-%%04d" %% index, "close": True})
 small = dxpy.upload_string("a small file\n", project=project, name="small.txt", wait_on_close=True)

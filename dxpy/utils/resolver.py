@@ -836,7 +836,8 @@ def get_exec_handler(path, alias=None):
         # takes the default one).
         path = path if "/" in path else path + "/" + alias
     global_desc = None
-    if not path.startswith(("workflow-", "applet-")):
+    # A project-qualified or absolute path names no app or global workflow: no need to ask.
+    if not path.startswith(("workflow-", "applet-", "/")) and ":" not in path:
         global_desc = get_global_exec_from_path(path)
     if alias is not None:
         if global_desc is None:
