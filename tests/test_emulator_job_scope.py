@@ -110,6 +110,18 @@ def test_app_development_needs_access_developer(env):
     platform.call(developer, "/%s/publish" % app_id, {})
 
 
+def test_a_job_sees_its_own_tree_and_executions_in_projects_it_reaches(env):
+    platform, alice, context, other, _, _ = env
+    caller, job = job_caller(platform, alice, context, app=True)  # no access to its project context
+    elsewhere, _ = job_caller(platform, alice, other)
+    assert platform.call(caller, "/%s/describe" % job["id"], {})["id"] == job["id"]
+    fails("PermissionDenied", 401, platform.call, caller, "/%s/describe" % elsewhere.job_id, {})
+    fails("PermissionDenied", 401, platform.call, caller, "/%s/terminate" % elsewhere.job_id, {})
+    found = [result["id"] for result in platform.call(caller, "/system/findJobs", {})["results"]]
+    assert found == [job["id"]]
+    assert elsewhere.job_id in [r["id"] for r in alice("/system/findJobs", {})["results"]]
+
+
 def test_a_subjob_has_its_parents_reach(env):
     platform, alice, context, other, secrets, _ = env
     caller, job = job_caller(platform, alice, context)

@@ -10,7 +10,7 @@ import copy
 
 from ..errors import InvalidInput, InvalidState, PermissionDenied, ResourceNotFound
 from . import paths
-from .access import at_least, container, data_object, level_of
+from .access import at_least, calling_job_record, container, data_object, level_of
 from .apps import GLOBAL_WORKFLOW, lookup, resolve_app
 from .containers import DEFAULT_REGION, new_container
 from .edits import edit_list, set_properties
@@ -55,8 +55,11 @@ def add_job(state, job):
 # Finding and describing executions
 
 def _visible(req, job, level="VIEW"):
-    """The launcher may do anything with an execution; others need *level* in its project."""
-    if job["launchedBy"] == req.user:
+    """The launcher may do anything with an execution (a job's token, with those of its own
+    tree); others need *level* in its project."""
+    caller_job = calling_job_record(req.state, req.user)
+    if job["launchedBy"] == req.user and (caller_job is None
+                                          or job.get("rootExecution") == caller_job.get("rootExecution")):
         return True
     found = req.state["containers"].get(job["project"])
     return found is not None and at_least(level_of(req.state, found, req.user), level)
