@@ -1,12 +1,16 @@
 """Databases: the DXDatabase handler (metadata and download URLs of a database's files)."""
+import logging
 import os
 import threading
 
 import dxpy
 import dxpy.api
 from . import DXDataObject
-from ..exceptions import DXError, ResourceNotFound
-from .dxfile import DEFAULT_BUFFER_SIZE, DXFILE_HTTP_THREADS, FILE_REQUEST_TIMEOUT
+from ..compat import basestring  # noqa: F401  (dxpy exposes it here)
+from ..exceptions import DXError
+from ..utils.resolver import object_exists_in_project
+from .dxfile import (DEFAULT_BUFFER_SIZE, DXFILE_HTTP_THREADS, FILE_REQUEST_TIMEOUT,  # noqa: F401
+                     MD5_READ_CHUNK_SIZE, MIN_BUFFER_SIZE)
 
 __all__ = ["DXDatabase", "DXFILE_HTTP_THREADS", "DEFAULT_BUFFER_SIZE"]
 
@@ -21,12 +25,9 @@ def _check_headers(headers):
     return headers
 
 
-def _exists_in_project(object_id, project_id):
-    try:
-        desc = dxpy.api.database_describe(object_id, {"project": project_id, "fields": {"project": True}})
-    except ResourceNotFound:
-        return False
-    return desc.get("project") == project_id
+def do_debug(msg):
+    """Log *msg* at debug level on the "dxpy" logger."""
+    logging.getLogger("dxpy").debug(msg)
 
 
 class DXDatabase(DXDataObject):
@@ -64,7 +65,7 @@ class DXDatabase(DXDataObject):
             args["filename"] = src_filename
         if project is None and "DX_JOB_ID" not in os.environ:
             own = self.get_proj_id()
-            if own and _exists_in_project(self._dxid, own):
+            if own and object_exists_in_project(self._dxid, own):
                 project = own
         if project is not None and project != DXDatabase.NO_PROJECT_HINT:
             args["projectContext"] = project

@@ -4,16 +4,19 @@ A database's files are listed with ``/database-xxxx/listFolder``; each one is fe
 ranges of *chunksize* bytes through the URL ``/database-xxxx/downloadFile`` gives, a bounded
 number of ranges at a time, and written in order under a local directory.
 """
-import hashlib
 import logging
 import os
 
 import dxpy
 from dxpy import http, retry
 from . import _transfer
+from . import dxdatabase, dxfile  # noqa: F401  (dxpy exposes these names here)
 from .dxdatabase import DXDatabase
-from .dxfile import DEFAULT_BUFFER_SIZE, FILE_REQUEST_TIMEOUT
-from ..exceptions import DXChecksumMismatchError, DXError, DXFileError, DXPartLengthMismatchError
+from .dxfile import DEFAULT_BUFFER_SIZE, FILE_REQUEST_TIMEOUT, DXFile  # noqa: F401
+from ..compat import md5_hasher
+from ..exceptions import (DXChecksumMismatchError, DXError, DXFileError, DXPartLengthMismatchError,
+                          DXIncompleteReadsError, err_exit)  # noqa: F401
+from ..utils import response_iterator  # noqa: F401
 
 __all__ = ["download_dxdatabasefile"]
 
@@ -173,7 +176,7 @@ def _write_ranges(database, src_filename, project, size, chunksize, expected_md5
     progress = _transfer.Progress(size, dest_path, "Downloaded") if show_progress else None
     if progress:
         progress.show(done=0)
-    hasher = hashlib.md5() if expected_md5 else None
+    hasher = md5_hasher() if expected_md5 else None
     prefetch = _transfer.OrderedPrefetch(transfer, threads, fetch, spans)
     try:
         while True:
