@@ -6,10 +6,11 @@ an interpreter lock) and measures:
 * small JSON calls per second (``/system/whoami``) from several threads, each with its own
   keep-alive session;
 * MB/s for uploading a part of a file and for downloading the closed file;
-* with ``--data-dir`` (state kept on disk, each change fsynced before it is answered): writes per
-  second (a write is ``/record/new`` then ``/record-xxxx/setDetails``) from several threads once
-  the project holds 100, 1,000 and 10,000 objects, and ``describe`` calls per second (with their
-  median latency) from two more threads while those writes run.
+* with ``--data-dir`` (state kept on disk, each change fsynced before it is answered), once the
+  project holds 100, 1,000 and 10,000 objects: writes per second from several threads (a write
+  is one changing call: ``/record/new``, then ``/record-xxxx/setDetails`` on the new record), then
+  the same writes with two more threads calling ``describe``: reads per second and their median
+  latency.
 
 Usage: ``python benchmarks/bench_emulator.py [--threads 8] [--seconds 3] [--part-mib 64] [--repeat 3]
 [--sizes 100,1000,10000]`` (``--sizes ""`` skips the durable-state part)
@@ -125,7 +126,7 @@ def fill(env, count, threads):
 
 
 def writes_and_reads(env, existing, threads, readers, seconds):
-    """(writes/s, reads/s, median read ms): *threads* writers and *readers* readers at once."""
+    """(writes/s, reads/s, median read ms or None): *threads* writers and *readers* readers at once."""
     writes, reads, latencies = [0] * threads, [0] * readers, []
     deadline = time.time() + seconds
 
@@ -134,7 +135,7 @@ def writes_and_reads(env, existing, threads, readers, seconds):
         while time.time() < deadline:
             record = client.call("/record/new", {"project": client.project, "name": "w%d" % slot})["id"]
             client.call("/%s/setDetails" % record, {"slot": slot, "n": writes[slot]})
-            writes[slot] += 1
+            writes[slot] += 2
 
     def read(slot):
         client = Client(env)
@@ -149,18 +150,20 @@ def writes_and_reads(env, existing, threads, readers, seconds):
     started = time.time()
     _in_threads(threads + readers, lambda slot: write(slot) if slot < threads else read(slot - threads))
     elapsed = time.time() - started
-    return sum(writes) / elapsed, sum(reads) / elapsed, 1000 * statistics.median(latencies)
+    return sum(writes) / elapsed, sum(reads) / elapsed, 1000 * statistics.median(latencies) if latencies else None
 
 
 def durable_state(sizes, threads, seconds):
-    """Rows of (objects, writes/s, reads/s, median read ms), one emulator per size."""
+    """Rows of (objects, writes/s alone, writes/s with reads, reads/s, median read ms), one
+    emulator per size."""
     rows = []
     for size in sizes:
         data_dir = tempfile.mkdtemp(prefix="bench-emulator-")
         process, env = start_emulator("--data-dir", data_dir)
         try:
             existing = fill(env, size, threads)
-            rows.append((size,) + writes_and_reads(env, existing, threads, 2, seconds))
+            alone = writes_and_reads(env, existing, threads, 0, seconds)[0]
+            rows.append((size, alone) + writes_and_reads(env, existing, threads, 2, seconds))
         finally:
             process.terminate()
             process.wait()
@@ -195,10 +198,11 @@ def main():
         print("%-*s  %s" % (width, name, value))
     if sizes:
         print()
-        print("with --data-dir: writes (record/new + setDetails) from %d threads, describe from 2 more" % args.threads)
-        print("%10s  %10s  %10s  %14s" % ("objects", "writes/s", "reads/s", "read median"))
-        for size, writes, reads, median in durable_state(sizes, args.threads, args.seconds):
-            print("%10d  %10.0f  %10.0f  %11.1f ms" % (size, writes, reads, median))
+        print("with --data-dir: writes (record/new, setDetails) from %d threads; then with describe from 2 more"
+              % args.threads)
+        print("%8s  %10s  %18s  %12s  %12s" % ("objects", "writes/s", "writes/s (+reads)", "reads/s", "read median"))
+        for size, alone, writes, reads, median in durable_state(sizes, args.threads, args.seconds):
+            print("%8d  %10.0f  %18.0f  %12.0f  %9.1f ms" % (size, alone, writes, reads, median))
 
 
 if __name__ == "__main__":

@@ -239,3 +239,15 @@ def test_kill_9_during_a_write_burst_loses_nothing_answered(tmp_path):
         restarted.send_signal(signal.SIGTERM)
         restarted.wait(30)
         restarted.stdout.close()
+
+
+def test_a_value_that_only_looks_different_is_not_written_again(tmp_path):
+    platform = Platform(str(tmp_path))
+    with platform.transaction() as state:
+        state["objects"]["record-tuple"] = {"id": "record-tuple", "pair": (1, 2)}  # a list in JSON
+    before = len(journal_lines(tmp_path))
+    with platform.transaction() as state:
+        assert state["objects"]["record-tuple"]["pair"] == (1, 2)
+        del state["objects"]["record-tuple"]["pair"]
+        state["objects"]["record-tuple"]["pair"] = [1, 2]
+    assert len(journal_lines(tmp_path)) == before

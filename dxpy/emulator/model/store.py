@@ -254,45 +254,44 @@ class Store(object):
 
     def _commit(self):
         """Record what the transaction changed; the journal sequence number to wait for, or None."""
+        tables = [value for value in dict.values(self.state) if isinstance(value, Table)]
         if self._saved is None:
-            for value in dict.values(self.state):
-                if isinstance(value, Table):
-                    value.forget()
+            for table in tables:
+                table.forget()
             return None
-        changes = []
+        changes = []  # (op, name, key, JSON text of the value, its copy)
         for name, value in list(dict.items(self.state)):
             saved = self._saved.get(name)
             if isinstance(value, Table) and isinstance(saved, dict) and saved.get(_TABLE) is value:
-                changes.extend(self._table_changes(name, value, saved))
+                changes.extend(self._table_changes(name, value, saved[_ROWS]))
             elif isinstance(value, Table):  # a new table, or one put in place of another
-                changes.append(["put", name, None, value])
+                changes.extend(_changed("put", name, None, value, _MISSING))
             elif saved is None or saved.get(_VALUE, _MISSING) != value:
-                changes.append(["put", name, None, value])
-        changes.extend(["drop", name, None, None] for name in set(self._saved) - set(dict.keys(self.state)))
+                changes.extend(_changed("put", name, None, value, (saved or {}).get(_VALUE, _MISSING)))
+        changes.extend(("drop", name, None, "null", None) for name in set(self._saved) - set(dict.keys(self.state)))
+        for table in tables:
+            table.forget()  # writing a whole table went through all its rows
         if not changes:
             return None
         self._seq += 1
-        line = json.dumps({"seq": self._seq, "changes": changes}, separators=(",", ":"))
-        for value in dict.values(self.state):
-            if isinstance(value, Table):
-                value.forget()  # writing a new table went through all its rows
-        for op, name, key, value in json.loads(line)["changes"]:  # the copies kept are what was written
+        line = '{"seq":%d,"changes":[%s]}\n' % (self._seq, ",".join(
+            "[%s,%s,%s,%s]" % (json.dumps(op), json.dumps(name), json.dumps(key), text)
+            for op, name, key, text, _ in changes))
+        for op, name, key, _, value in changes:
             self._remember(op, name, key, value)
-        self._journal.append(self._seq, line + "\n")
+        self._journal.append(self._seq, line)
         return self._seq
 
-    def _table_changes(self, name, table, saved):
-        rows = saved[_ROWS]
+    def _table_changes(self, name, table, rows):
         keys = set(dict.keys(table)) | set(rows) if table.scanned else table.reached
         changes = []
         for key in keys:
             if dict.__contains__(table, key):
                 value = dict.__getitem__(table, key)
                 if key not in rows or rows[key] != value:
-                    changes.append(["set", name, key, value])
+                    changes.extend(_changed("set", name, key, value, rows.get(key, _MISSING)))
             elif key in rows:
-                changes.append(["del", name, key, None])
-        table.forget()
+                changes.append(("del", name, key, "null", None))
         return changes
 
     def _remember(self, op, name, key, value):
@@ -346,6 +345,14 @@ class Store(object):
 
 _TABLE, _ROWS, _VALUE = "table", "rows", "value"
 _MISSING = object()
+
+
+def _changed(op, name, key, value, saved):
+    """The change of *name* (or its row *key*) to *value*, as a list of none or one: none when
+    its JSON form is what was saved (a tuple where the journal has a list, say)."""
+    text = json.dumps(value, separators=(",", ":"))
+    copy = json.loads(text)  # the journal's form, kept to compare with later
+    return [] if copy == saved else [(op, name, key, text, copy)]
 
 
 def _apply(state, changes):
