@@ -51,3 +51,38 @@ def test_bash_applet_uses_dx(dx_emulator):
                                                      for file_id in (upper, reads.get_id()))
     assert dxpy.api.file_describe(upper, {"project": dx_emulator.project_id})["folder"] == "/results"
     assert dx_emulator.platform.read_file(upper) == b"ACGT\nTTGA\n"
+
+
+# A bash applet that fans out: dx run of another applet, once per number, from inside the job.
+FAN_OUT = r'''
+main() {
+    set -e -o pipefail
+    jobs=""
+    for number in 1 2; do
+        jobs="$jobs $(dx run "$worker" -inumber=$number -y --brief --name "part $number" --tag fan)"
+    done
+    dx-jobutil-add-output jobs "$jobs" --class string
+}
+'''
+WORKER = 'main() {\n    dx-jobutil-add-output out $((number * 10)) --class int\n}\n'
+
+
+def test_bash_applet_fans_out_with_dx_run(dx_emulator):
+    project = dx_emulator.project_id
+    worker = dxpy.DXApplet()
+    worker.new(project=project, name="worker", dxapi="1.0.0", inputSpec=[{"name": "number", "class": "int"}],
+               outputSpec=[{"name": "out", "class": "int"}], runSpec={"interpreter": "bash", "code": WORKER})
+    fan = dxpy.DXApplet()
+    fan.new(project=project, name="fan", dxapi="1.0.0", inputSpec=[{"name": "worker", "class": "string"}],
+            outputSpec=[{"name": "jobs", "class": "string"}], runSpec={"interpreter": "bash", "code": FAN_OUT})
+    job = fan.run({"worker": worker.get_id()})
+    job.wait_on_done(interval=0.1, timeout=120)
+    desc = job.describe()
+    assert desc["state"] == "done", dx_emulator.job_log(job.get_id())
+    parts = [dxpy.DXJob(part_id) for part_id in desc["output"]["jobs"].split()]
+    for part in parts:
+        part.wait_on_done(interval=0.1, timeout=120)
+    described = [part.describe() for part in parts]
+    # Run in the fanning job's project context (dx sends no project from inside a job).
+    assert [(d["name"], d["tags"], d["output"], d["project"]) for d in described] == [
+        ("part 1", ["fan"], {"out": 10}, project), ("part 2", ["fan"], {"out": 20}, project)]

@@ -295,7 +295,7 @@ def try_finish(state, job):
         fail(state, job, failure.reason, failure.message, failure.source)
         return False
     if _is_origin(job):
-        _clone_into(state, _linked_objects(output), job["project"], job["folder"])
+        _clone_into(state, _linked_objects(output), job.get("outputContainer", job["project"]), job["folder"])
     job["output"] = output
     set_state(job, "done")
     tokens.revoke(state, job["id"])

@@ -115,9 +115,10 @@ def _execution_filters(payload):
 
 
 # Fields a job's description has only on request: the instance types as the run asked for them
-# and, by executable, as merged down the execution tree.
+# and, by executable, as merged down the execution tree; where the outputs of a run started by
+# a job without a project go (that job's workspace).
 _REQUESTED_ONLY = ("runSystemRequirements", "runSystemRequirementsByExecutable",
-                   "mergedSystemRequirementsByExecutable")
+                   "mergedSystemRequirementsByExecutable", "outputContainer")
 # The currency the platform states prices in (a bill-to in the United States), next to the price.
 _CURRENCY = {"dxCode": 0, "code": "USD", "symbol": "$", "symbolPosition": "left", "decimalSymbol": ".",
              "groupingSymbol": ","}
@@ -292,8 +293,16 @@ def _depends_on(req, payload):
 def _run_options(req):
     """The checked options every /run method takes (all but the executable's input)."""
     payload = req.payload
-    project = entity_id(payload, "project", CONTAINER_IDS)
-    project_record = container(req, project, "CONTRIBUTE")
+    project = entity_id(payload, "project", CONTAINER_IDS, None)
+    caller = req.state.get("jobs", {}).get(calling_job(req.user) or "")
+    output_container = None
+    if project is None and caller is not None:
+        # A job may leave the project out: the run takes the job's project context (which the
+        # job may only view) and its outputs go to the job's workspace.
+        project, output_container = caller["project"], caller["workspace"]
+    elif project is None:
+        raise InvalidInput('Expected input to have key "project"')
+    project_record = container(req, project, "VIEW" if output_container else "CONTRIBUTE")
     options = {
         "project": project, "folder": folder_arg(payload),
         "name": get(payload, "name", str, None),
@@ -313,6 +322,8 @@ def _run_options(req):
         "preserveJobOutputs": copy.deepcopy(get(payload, "preserveJobOutputs", (dict, type(None)), None)),
         "billTo": project_record.get("billTo", project_record["owner"]),
     }
+    if output_container is not None:
+        options["outputContainer"] = output_container
     for key, kind in (("costLimit", float), ("maxTreeSpotWaitTime", int), ("maxJobSpotWaitTime", int),
                       ("headJobOnDemand", bool), ("detach", bool), ("singleContext", bool)):
         if key in payload:
@@ -396,7 +407,7 @@ def _job_record(req, executable, options, given, effective, extra=None, siblings
     record[executable["class"]] = executable["id"]
     if executable["class"] == "app":
         record["resources"] = copy.deepcopy(executable.get("resources"))
-    for key in ("costLimit", "maxTreeSpotWaitTime", "maxJobSpotWaitTime"):
+    for key in ("costLimit", "maxTreeSpotWaitTime", "maxJobSpotWaitTime", "outputContainer"):
         if key in options:
             record[key] = options[key]
     record.update(extra or {})
