@@ -35,6 +35,8 @@ setup(
         "pytest11": ["dxpy_emulator = dxpy.emulator.pytest_plugin"],
         "console_scripts": [
             "dx = dxpy.scripts.dx:main",
+            "dx-build-app = dxpy.scripts.dx_build_app:main",
+            "dx-build-applet = dxpy.scripts.dx_build_applet:main",
             "dx-jobutil-add-output = dxpy.scripts.dx_jobutil_add_output:main",
             "dx-jobutil-dxlink = dxpy.scripts.dx_jobutil_dxlink:main",
             "dx-jobutil-new-job = dxpy.scripts.dx_jobutil_new_job:main",

@@ -15,6 +15,7 @@ from .cli.parsers import process_extra_args
 from .exceptions import err_exit
 from .utils import json_load_raise_on_duplicates
 from .utils.printing import fill
+from .utils.version import Version
 
 logger = logging.getLogger("dxpy")
 
@@ -24,7 +25,7 @@ GLOBALWF_SUPPORTED_KEYS = UPDATABLE_GLOBALWF_FIELDS.union({"name", "version", "r
 SUPPORTED_KEYS = GLOBALWF_SUPPORTED_KEYS.union({"project", "folder", "outputFolder", "stages", "inputs", "outputs",
                                                 "ignoreReuse", "properties"})
 STAGE_SUPPORTED_KEYS = {"id", "input", "executable", "name", "folder", "executionPolicy", "systemRequirements"}
-SUPPORTED_DXCOMPILER_VERSION = (2, 8, 0)
+SUPPORTED_DXCOMPILER_VERSION = "2.8.0"
 _EMPTY_VALUE = re.compile(r'"\w*": (null|\{\}|""|\[\])(,|)\s*')
 
 
@@ -54,20 +55,21 @@ def _cleanup_empty_keys(json_spec):
     return json.loads(cleaned)
 
 
-def _version_tuple(text):
-    return tuple(int(part) for part in re.findall(r"\d+", text)[:3])
-
-
 def _check_dxcompiler_version(json_spec):
     version = (json_spec.get("details") or {}).get("version")
     if not version:
         raise WorkflowBuilderException(
             "Cannot find the dxCompiler version from the dxworkflow.json/source workflow spec. Please specify it by "
             "updating the details field of the dxworkflow.json/source workflow spec using the 'version' key.")
-    if _version_tuple(str(version).split("-")[0]) < SUPPORTED_DXCOMPILER_VERSION:
+    try:
+        too_old = Version(str(version).split("-")[0]) < Version(SUPPORTED_DXCOMPILER_VERSION)
+    except ValueError as error:
+        raise WorkflowBuilderException("Cannot read the dxCompiler version {!r} of {}: {}".format(
+            version, json_spec["name"], error))
+    if too_old:
         raise WorkflowBuilderException(
             "Source workflow {} is not compiled using dxCompiler (version>={}) that supports creating global "
-            "workflows.".format(json_spec["name"], ".".join(map(str, SUPPORTED_DXCOMPILER_VERSION))))
+            "workflows.".format(json_spec["name"], SUPPORTED_DXCOMPILER_VERSION))
 
 
 def _notify_instance_type_selection(json_spec):

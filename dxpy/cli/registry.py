@@ -5,7 +5,6 @@ A command module has a ``COMMANDS`` dict mapping a top-level command name to a f
 adds that command's parser(s) to the top-level subparsers action and calls ``register_parser``.
 """
 import argparse
-import difflib
 import importlib
 import re
 import sys
@@ -72,9 +71,10 @@ class DXArgumentParser(argparse.ArgumentParser):
             return
         message = "invalid choice: {}\n{}".format(value, fill("(choose from {})".format(", ".join(action.choices))))
         if action.dest == "command":
-            close = difflib.get_close_matches(value, list(action.choices), n=1)
-            if close:
-                message += "\n\nDid you mean: " + BOLD("dx " + close[0])
+            from ..utils.spelling_corrector import correct
+            suggestion = correct(value, action.choices)
+            if suggestion in action.choices:
+                message += "\n\nDid you mean: " + BOLD("dx " + suggestion)
         raise argparse.ArgumentError(action, message)
 
     def exit(self, status=0, message=None):
