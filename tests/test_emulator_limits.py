@@ -206,3 +206,13 @@ def test_a_job_printing_a_huge_line_keeps_a_bounded_log(dx_emulator):
     job.wait_on_done(interval=0.05, timeout=60)
     lines = dx_emulator.job_log(job.get_id()).splitlines()[-2:]  # after dxpy's "Invoking main" line
     assert lines == ["z" * MAX_LOG_LINE + " [line of %d bytes cut to %d]" % (MAX_LOG_LINE * 4, MAX_LOG_LINE), "after"]
+
+
+def test_dxpy_gets_the_413_as_a_clear_error(capfd):
+    with dxpy.emulator.running(limits=Limits(max_api_body=1000), run_jobs=False) as emu:
+        calls = emu.faults.add("/record/new", action="delay", delay=0)  # counts the calls that reach a handler
+        with pytest.raises(dxpy.exceptions.InvalidInput, match="more than the 1000") as info:
+            dxpy.api.record_new({"project": emu.project_id, "details": {"x": "y" * (2 * 1024 * 1024)}})
+        assert info.value.code == 413 and calls.hits == 0
+        assert dxpy.api.record_new({"project": emu.project_id})["id"].startswith("record-")  # small ones pass
+    assert "POST /record/new refused" in capfd.readouterr().err
