@@ -16,6 +16,11 @@ one project with a folder of 1,000 records, a small file and a --size file. Meas
   each time: ``--ensure-upload``), replacing the previous build (``-f``)
 * ``dx run APPLET -inumber=3 -y --brief`` of an applet found by path (the emulator leaves the
   jobs idle: what is timed is starting one)
+* ``dx find executions -n 500`` over 500 (idle) jobs: 500 trees of one job each
+* ``dx watch`` latency: a job (on a second emulator, which runs jobs) prints 100 lines 20 ms
+  apart, each with the time it was written; the time from that to the moment the line comes out
+  of ``dx watch``'s stdout pipe, median and 95th percentile. Both clients run unbuffered
+  (PYTHONUNBUFFERED=1: the reference's print() would otherwise hold lines in a pipe's buffer).
 
 Per run the two implementations take turns (the order alternates between runs); one
 unmeasured run of each command but the transfers comes first. The table gives medians.
@@ -40,6 +45,7 @@ from bench_import import REF_VERSION, THIS_VENV, clean_env, compile_this_package
 from bench_transfer import MIB, file_md5, make_source, parse_size, start_emulator  # noqa: E402
 
 OBJECTS = 1000
+JOBS = 500
 IMPLS = ("this", "ref")
 # (label, dx words; "{...}" filled from the prepared state, ceiling of this/ref wall time)
 STARTUP_TARGET, COMMAND_TARGET = 0.3, 0.5
@@ -52,7 +58,10 @@ SCENARIOS = [
     ("dx build (applet)", ["build", "{applet_source}", "-d", "/builds/hello", "-f", "--ensure-upload"],
      COMMAND_TARGET),
     ("dx run APPLET -y --brief", ["run", "/runners/mapper", "-inumber=3", "-y", "--brief"], COMMAND_TARGET),
+    ("dx find executions (500)", ["find", "executions", "-n", str(JOBS)], COMMAND_TARGET),
 ]
+WATCH_LABEL = "dx watch latency"
+WATCH_LINES, WATCH_TARGET_P95_MS = 100, 100
 TRANSFERS = [
     ("dx upload", ["upload", "--brief", "--wait", "--no-progress", "--path", "/uploads/", "{source}"]),
     ("dx download", ["download", "{big}", "-o", "{target}", "-f", "--no-progress"]),
@@ -76,8 +85,40 @@ for index in range(%d):
     dxpy.api.record_new({"project": project, "folder": "/many", "name": "record-%%04d" %% index, "close": True})
 small = dxpy.upload_string("a small file\n", project=project, name="small.txt", wait_on_close=True)
 big = dxpy.upload_local_file(sys.argv[1], project=project, wait_on_close=True)
+applet = dxpy.api.applet_new({"project": project, "name": "idle", "dxapi": "1.0.0",
+                              "runSpec": {"interpreter": "python3", "code": "pass"}})["id"]
+for index in range(%d):
+    dxpy.api.applet_run(applet, {"project": project, "input": {}, "name": "job-%%03d" %% index})
 print(json.dumps({"small": small.get_id(), "big": big.get_id()}))
-''' % OBJECTS
+''' % (OBJECTS, JOBS)
+
+# Started by the latency benchmark: prints "ready", waits for the go (a file), then prints
+# numbered lines, each with the time it was written.
+TICKER = r'''
+import os, time
+import dxpy
+
+@dxpy.entry_point("main")
+def main(go, lines, interval):
+    print("ready", flush=True)
+    deadline = time.time() + 120
+    while not os.path.exists(go) and time.time() < deadline:
+        time.sleep(0.005)
+    for index in range(lines):
+        print("tick %d %.6f" % (index, time.time()), flush=True)
+        time.sleep(interval)
+    return {}
+'''
+
+START_TICKER = r'''
+import sys
+import dxpy
+project = dxpy.PROJECT_CONTEXT_ID
+applet = dxpy.api.applet_new({"project": project, "name": "ticker", "dxapi": "1.0.0",
+                              "runSpec": {"interpreter": "python3", "code": sys.argv[1]}})["id"]
+job_input = {"go": sys.argv[2], "lines": int(sys.argv[3]), "interval": 0.02}
+print(dxpy.api.applet_run(applet, {"project": project, "input": job_input})["id"])
+'''
 
 # Empties /uploads between runs, so that the emulator holds one uploaded copy at a time.
 CLEAR_UPLOADS = r'''
@@ -182,11 +223,12 @@ def measure(bench, runs):
 
 def check_same_output_sizes(bench):
     """ls and find print a line per object: both implementations must have listed them all."""
-    for label in ("dx ls (1,000 objects)", "dx find data (1,000)"):
+    for label, least in (("dx ls (1,000 objects)", OBJECTS), ("dx find data (1,000)", OBJECTS),
+                         ("dx find executions (500)", 2 * JOBS)):
         if label not in bench.line_counts:
             continue  # left out with --only
         counts = bench.line_counts[label]
-        if counts["this"] != counts["ref"] or counts["this"] < OBJECTS:
+        if counts["this"] != counts["ref"] or counts["this"] < least:
             sys.exit("%s printed %r lines (this, ref)" % (label, (counts["this"], counts["ref"])))
 
 
@@ -205,6 +247,64 @@ def report(bench, runs, size):
         rates = [size / MIB / (bench.median_ms(label, name) / 1000) for name in IMPLS]
         print("%-26s %9.1f %9.1f  MiB/s" % (label + " rate", rates[0], rates[1]))
 
+
+def watch_latencies(bench, name, go):
+    """Seconds from each line a job writes to its coming out of ``dx watch`` (run by *name*)."""
+    job = run_python(bench.pythons["this"], ["-c", START_TICKER, TICKER, go, str(WATCH_LINES)], bench.envs["this"],
+                     bench.workdir).strip()
+    env = dict(bench.envs[name], PYTHONUNBUFFERED="1")
+    process = subprocess.Popen([bench.pythons[name], "-m", "dxpy.scripts.dx", "watch", "--no-job-info", job],
+                               stdout=subprocess.PIPE, env=env, cwd=bench.workdir)
+    latencies = []
+    for raw in iter(process.stdout.readline, b""):
+        arrived = time.time()
+        words = raw.decode("utf-8", "replace").split()
+        if words[-1:] == ["ready"]:
+            open(go, "w").close()
+        elif len(words) >= 3 and words[-3] == "tick":
+            latencies.append(arrived - float(words[-1]))
+    process.wait()
+    if len(latencies) != WATCH_LINES:
+        sys.exit("dx watch (%s) showed %d of the job's %d lines" % (name, len(latencies), WATCH_LINES))
+    return latencies
+
+
+def measure_watch(pythons, envs, tmp):
+    """Latencies of both clients' dx watch against an emulator that runs jobs."""
+    envs = {name: dict(env) for name, env in envs.items()}
+    emulator, dx_env = start_emulator(pythons["this"], clean_env(os.path.join(tmp, "home-jobs"), REPO), run_jobs=True)
+    try:
+        for env in envs.values():
+            env.update(dx_env)
+        workdir = os.path.join(tmp, "cwd")
+        bench = Bench(pythons, envs, {}, workdir)
+        return {name: watch_latencies(bench, name, os.path.join(tmp, "go-" + name)) for name in IMPLS}
+    finally:
+        emulator.terminate()
+        emulator.wait()
+
+
+def report_watch(latencies):
+    print("\n%s: %d lines each, ms from the job's print to dx watch's stdout" % (WATCH_LABEL, WATCH_LINES))
+    header = "%-26s %9s %9s %9s %s" % ("client", "median", "p95", "max", "target p95")
+    print(header)
+    print("-" * len(header))
+    for name in IMPLS:
+        values = sorted(1000 * seconds for seconds in latencies[name])
+        p95 = statistics.quantiles(values, n=20)[18]
+        met = "" if name == "ref" else ("<= %d %s" % (WATCH_TARGET_P95_MS, "met" if p95 <= WATCH_TARGET_P95_MS
+                                                      else "NOT MET"))
+        print("%-26s %9.1f %9.1f %9.1f %s" % (name, statistics.median(values), p95, values[-1], met))
+
+
+def this_python_with_websocket():
+    """This package's benchmark interpreter, with websocket-client (dx watch's extra) installed."""
+    python = venv_python(THIS_VENV, "requests")
+    if subprocess.run([python, "-c", "import websocket"], stderr=subprocess.DEVNULL).returncode != 0:
+        subprocess.check_call([python, "-m", "pip", "install", "-q", "websocket-client"])
+    return python
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="measured runs per command (default 5)")
@@ -215,12 +315,13 @@ def main():
     if args.runs < 1 or args.size < 1:
         parser.error("--runs and --size must be positive")
 
+    with_watch = not args.only or args.only in WATCH_LABEL
     if args.only:
         SCENARIOS[:] = [scenario for scenario in SCENARIOS if args.only in scenario[0]]
         TRANSFERS[:] = [transfer for transfer in TRANSFERS if args.only in transfer[0]]
         if len(TRANSFERS) == 1:
             parser.error("--only: dx upload and dx download are measured together (--only load)")
-    pythons = {"this": venv_python(THIS_VENV, "requests"), "ref": args.ref_python or reference_python()}
+    pythons = {"this": this_python_with_websocket(), "ref": args.ref_python or reference_python()}
     with tempfile.TemporaryDirectory(prefix="bench-cli-") as tmp:
         workdir = os.path.join(tmp, "cwd")  # empty: `python -m` must not find a dxpy in it
         os.makedirs(workdir)
@@ -245,8 +346,11 @@ def main():
         finally:
             emulator.terminate()
             emulator.wait()
+        latencies = measure_watch(pythons, envs, tmp) if with_watch else None
     check_same_output_sizes(bench)
     report(bench, args.runs, args.size)
+    if latencies:
+        report_watch(latencies)
 
 
 if __name__ == "__main__":

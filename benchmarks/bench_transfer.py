@@ -158,8 +158,9 @@ def parse_size(text):
         raise argparse.ArgumentTypeError("not a size: %r (use e.g. 1G, 256M)" % text)
 
 
-def start_emulator(python, env, link=None):
-    command = [python, "-m", "dxpy.emulator", "--no-run-jobs"] + (["--link", link] if link else [])
+def start_emulator(python, env, link=None, run_jobs=False):
+    command = [python, "-m", "dxpy.emulator"] + ([] if run_jobs else ["--no-run-jobs"]) + (
+        ["--link", link] if link else [])
     process = subprocess.Popen(command, stdout=subprocess.PIPE, env=env, cwd=REPO)
     words = shlex.split(process.stdout.readline().decode())
     if not words or words[0] != "export":

@@ -47,11 +47,22 @@ class _Key(collections.namedtuple("_Key", "id try_number")):
         return cls(execution_id, -1 if try_number is None else try_number)
 
 
+# What the listing shows of an execution (and how trees are put together): all it asks for
+# unless --json prints whole descriptions.
+_LISTED_FIELDS = ("id", "class", "name", "state", "executableName", "function", "launchedBy", "created",
+                  "parentJob", "parentJobTry", "parentAnalysis", "masterJob", "originJob", "rootExecution",
+                  "startedRunning", "stoppedRunning", "outputReusedFrom", "try", "failureReason", "failureMessage")
+
+
 def _describe_input(args, include_io):
+    if not args.json:
+        fields = dict.fromkeys(_LISTED_FIELDS, True)
+        fields["output"] = include_io
+        return {"fields": fields}
     if args.classname == "job":
         return {"defaultFields": True, "fields": {
             "runInput": include_io, "originalInput": include_io, "input": include_io, "output": include_io,
-            "internetUsageIPs": bool(args.verbose and args.json)}}
+            "internetUsageIPs": bool(args.verbose)}}
     return {"io": include_io}
 
 

@@ -126,20 +126,21 @@ _CURRENCY = {"dxCode": 0, "code": "USD", "symbol": "$", "symbolPosition": "left"
 
 def describe_job(req, job, payload):
     """The describe output of the execution *job* for the describe input *payload*."""
-    full = copy.deepcopy(job)
+    full = dict(job)  # shallow: only the fields selected are copied
     if "totalPrice" in full:
         full.setdefault("currency", dict(_CURRENCY))
     if not get(payload, "io", bool, True):
         for field in _IO_FIELDS:
             full.pop(field, None)
-    if job["class"] == "analysis" and "stages" in full:
+    # Unlike data objects, executions report their properties and details by default.
+    described = copy.deepcopy(select(full, _REQUESTED_ONLY, payload))
+    if job["class"] == "analysis" and "stages" in described:
         jobs = req.state.get("jobs", {})
-        for stage in full["stages"]:
+        for stage in described["stages"]:
             execution = jobs.get(stage["execution"]["id"])
             if execution is not None:
                 stage["execution"] = copy.deepcopy(execution)
-    # Unlike data objects, executions report their properties and details by default.
-    return select(full, _REQUESTED_ONLY, payload)
+    return described
 
 
 def _find(req, classes):
