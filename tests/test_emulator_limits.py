@@ -216,3 +216,10 @@ def test_dxpy_gets_the_413_as_a_clear_error(capfd):
         assert info.value.code == 413 and calls.hits == 0
         assert dxpy.api.record_new({"project": emu.project_id})["id"].startswith("record-")  # small ones pass
     assert "POST /record/new refused" in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("options, word", [({"limits": {"max_connections": 2}}, "limits"),
+                                           ({"admin_token": ""}, "admin_token"), ({"admin_token": 5}, "admin_token")])
+def test_bad_emulator_options_are_named(options, word):
+    with pytest.raises(ValueError, match=word):
+        dxpy.emulator.Emulator(platform=FakePlatform(), **options)

@@ -68,7 +68,12 @@ class Emulator(object):
     def __init__(self, host="127.0.0.1", port=0, token=None, data_dir=None, platform=None, verbose=False,
                  run_jobs=True, max_parallel_jobs=4, job_timeout=None, link=None, users=(), orgs=None,
                  admin_token=None, limits=None):
+        from .limits import Limits
         from .link import parse_link
+        if admin_token is not None and not (isinstance(admin_token, str) and admin_token):
+            raise ValueError("admin_token must be a non-empty string, not %r" % (admin_token,))
+        if limits is not None and not isinstance(limits, Limits):
+            raise ValueError("limits must be a dxpy.emulator.limits.Limits, not %r" % (limits,))
         self.link = parse_link(link) if link is not None else None
         if platform is None:
             from .model import Platform  # the model is only loaded when an emulator is made
