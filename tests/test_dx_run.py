@@ -106,6 +106,10 @@ def test_run_input_forms(twins, tmp_path):
     assert (records[1]["a"], records[1]["b"], records[1]["c"], records[1]["e"]) == (1, "text", 2, [1, 2])
 
 
+# A configuration directory without an SSH key, named alike for both clients.
+NO_SSH_KEY = {"DX_USER_CONF_DIR": "/nonexistent/dx-config"}
+
+
 @reference
 def test_run_options(twins):
     twins.assert_same("run", "mapper", "-inumber=1", "-y", "--name", "named", "--tag", "t1", "--tag", "t2",
@@ -115,7 +119,15 @@ def test_run_options(twins):
     twins.assert_same("run", "mapper", "-inumber=1", "-y", "--brief", "--folder", "{project}:/", "--instance-type",
                       '{"main": "mem1_ssd1_x4", "*": "mem1_ssd1_x2"}', "--ignore-reuse",
                       "--max-tree-spot-wait-time", "2h", "--detailed-job-metrics")
+    # SSH access for an address: the account has no SSH key set up, so dx warns and asks first.
+    twins.assert_same("run", "mapper", "-inumber=1", "-y", "--brief", "--name", "ssh", "--allow-ssh", "10.0.0.1",
+                      "--debug-on", "AppError", stdin="y\n", env=NO_SSH_KEY)
+    twins.assert_same("run", "mapper", "-inumber=1", "-y", "--brief", "--allow-ssh", "10.0.0.1", stdin="n\n",
+                      env=NO_SSH_KEY)
     jobs = [dxpy.api.job_describe(job["id"]) for job in executions(twins.this.project)]
+    ssh = [job for job in jobs if job["name"] == "ssh"][0]
+    assert (ssh["allowSSH"], ssh["priority"], ssh["debug"]) == (["10.0.0.1"], "high", {"debugOn": ["AppError"]})
+    assert len(jobs) == 3
     named = [job for job in jobs if job["name"] == "named"][0]
     assert (named["tags"], named["properties"], named["priority"], named["costLimit"], named["folder"],
             named["systemRequirements"], named["executionPolicy"]) == (
@@ -254,6 +266,7 @@ def test_run_batch_tsv(twins, tmp_path):
     ("run", "mapper", "-inumber=1", "--instance-type", "{bad", "-y"),
     ("run", "mapper", "-inumber=1", "--project", "{project}", "--folder", "/x", "-y"),
     ("run", "mapper", "-inumber=1", "--batch-tsv", "/nonexistent.tsv", "-y"),
+    ("run", "mapper", "-inumber=1", "--ssh-proxy", "10.0.0.1:22", "-y"),
 ])
 def test_run_bad_input(twins, words):
     kwargs = {"stdin": "{bad"} if "-" in words else {}
@@ -344,3 +357,19 @@ def test_run_asks_for_missing_inputs_on_a_terminal(twins):
         job = last_job(client.project)
         assert (job["name"], job["runInput"]) == ("asked", {"number": 12})
     assert transcripts[1] == transcripts[0]
+
+
+def test_run_ssh_needs_the_platform(dx_this, twins):
+    result = twins.this.run("run", "mapper", "-inumber=1", "-y", "--ssh")
+    assert result.returncode == 3 and "dx run --ssh connects to the job's host over SSH" in result.stderr
+    assert executions(twins.this.project) == []
+
+
+@reference
+def test_run_batch_with_wait(twins):
+    """dxpy refuses --wait with --batch-tsv in a traceback (exit 1); this dx says the same, exit 3."""
+    ref, this = twins.outputs("run", "mapper", "-inumber=1", "--batch-tsv", "/dev/null", "--wait", "-y")
+    message = "Options {wait, watch, ssh, ssh_proxy, clone} do not work with batch execution"
+    assert ref[0] == 1 and "Traceback" in ref[2] and ("Exception: " + message) in ref[2]
+    assert this == (3, "", "dxpy.exceptions.DXCLIError: " + message + "\n")
+    assert_nothing_started(twins)
