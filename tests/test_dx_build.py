@@ -147,12 +147,17 @@ def test_build_applet_with_resources_and_makefile(twins, tmp_path):
 
 
 @reference
-def test_built_applet_runs(twins, tmp_path):
+def test_built_applet_runs_with_its_resources(twins, tmp_path):
+    """The emulator unpacks the resources bundle for the job: its tools are on PATH, what goes
+    under /home/dnanexus is in the job's home."""
     source = make_source(tmp_path / "hello")
+    write(os.path.join(source, "resources", "home", "dnanexus", "motd.txt"), "welcome\n")
+    write(os.path.join(source, "src", "hello.sh"),
+          'main() {\n  dx-jobutil-add-output greeting "hello $who, $(greet.sh), $(cat $HOME/motd.txt)"\n}\n')
     applet_id = built_id(twins.this("build", source))
     job = dxpy.DXApplet(applet_id).run({"who": "there"}, project=twins.this.project)
     job.wait_on_done()
-    assert job.describe()["output"] == {"greeting": "hello there"}
+    assert job.describe()["output"] == {"greeting": "hello there, hi, welcome"}
 
 
 def _with_own_dx_on_path(client):

@@ -28,7 +28,7 @@ from ..model.states import TERMINAL_STATES
 from ..model.files import settle_all
 from ..model.ids import now_ms
 from ...scripts import write_command_shims
-from . import jobhome, lifecycle, reaper
+from . import bundles, jobhome, lifecycle, reaper
 
 logger = logging.getLogger("dxpy.emulator")
 
@@ -286,6 +286,8 @@ class JobRunner(object):
         argv, home = jobhome.prepare(job_dir, job, run_spec)
         env = jobhome.job_environment(job, token, home, self.api_environment, self.bin_dir,
                                       reaper.job_mark(self.tag, job["id"]))
+        tool_folders = bundles.unpack(self.platform, run_spec, job_dir, home)
+        env["PATH"] = os.pathsep.join(tool_folders + [env["PATH"]])
         self._log(job["id"], "SYSTEM", "INFO", "Running %s of %s" % (job["function"], job.get("executable")))
         process = subprocess.Popen(argv, cwd=home, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, start_new_session=(os.name == "posix"))
