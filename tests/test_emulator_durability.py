@@ -73,6 +73,18 @@ def test_restart_keeps_one_default_user_token_and_project(tmp_path):
         assert fourth.token == "chosen"
 
 
+def test_restart_with_the_same_orgs_keeps_them(tmp_path):
+    for _ in range(2):
+        with dxpy.emulator.Emulator(data_dir=str(tmp_path), run_jobs=False, users=["alice", "bob"],
+                                    orgs={"lab": ["alice", "emulator"]}) as emu:
+            members = emu.platform.call("user-alice", "/org-lab/findMembers", {})["results"]
+            assert sorted(member["id"] for member in members) == ["user-alice", "user-emulator"]
+    with dxpy.emulator.Emulator(data_dir=str(tmp_path), run_jobs=False, users=["alice", "bob"],
+                                orgs={"lab": ["alice", "bob"]}) as emu:  # a member added on a later start
+        members = emu.platform.call("user-alice", "/org-lab/findMembers", {})["results"]
+        assert sorted(member["id"] for member in members) == ["user-alice", "user-bob", "user-emulator"]
+
+
 # -- recovery --------------------------------------------------------------------------------
 
 def test_torn_last_record_is_dropped(tmp_path):
@@ -251,3 +263,17 @@ def test_a_value_that_only_looks_different_is_not_written_again(tmp_path):
         del state["objects"]["record-tuple"]["pair"]
         state["objects"]["record-tuple"]["pair"] = [1, 2]
     assert len(journal_lines(tmp_path)) == before
+
+
+@pytest.mark.parametrize("reach", [lambda table, key: table[key], lambda table, key: table.get(key),
+                                   lambda table, key: dict(table)[key], lambda table, key: {**table}[key],
+                                   lambda table, key: dict(table.items())[key], lambda table, key: table.copy()[key],
+                                   lambda table, key: [row for row in table.values() if row["id"] == key][0]])
+def test_a_row_changed_however_it_was_reached_is_written(tmp_path, reach):
+    platform = Platform(str(tmp_path))
+    api = Caller(platform, "alice")
+    rid = api.record(api.project(), name="before")
+    with platform.transaction() as state:
+        reach(state["objects"], rid)["name"] = "after"
+    reopened = Caller(Platform(str(tmp_path)), "alice")
+    assert reopened("/%s/describe" % rid)["name"] == "after"

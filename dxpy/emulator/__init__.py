@@ -124,17 +124,25 @@ class Emulator(object):
 
     def add_org(self, handle, members, name=None):
         """Create the org ``org-<handle>`` through its first member, who becomes its ADMIN, and make
-        the other *members* (names of existing users) MEMBERs; returns the org ID."""
+        the other *members* (names of existing users) MEMBERs; returns the org ID. An org kept in
+        the data directory from an earlier start gets the members it lacks."""
         handle = handle[len("org-"):] if handle.startswith("org-") else handle
         user_ids = [member if member.startswith("user-") else "user-" + member for member in members]
         unknown = [user_id for user_id in user_ids if user_id not in self.tokens]
         if not user_ids or unknown:
             raise ValueError("org %s needs members among the emulator's users; unknown: %s"
                              % (handle, ", ".join(unknown) or "(none given)"))
-        org_id = self.platform.call(user_ids[0], "/org/new", {"handle": handle, "name": name or handle})["id"]
+        with self.platform.transaction() as state:  # kept from an earlier start on the same data directory
+            kept = state.get("orgs", {}).get("org-" + handle)
+            members = set(kept["members"]) if kept is not None else set()
+        if kept is None:
+            org_id = self.platform.call(user_ids[0], "/org/new", {"handle": handle, "name": name or handle})["id"]
+        else:
+            org_id = kept["id"]
         for user_id in user_ids[1:]:
-            self.platform.call(user_ids[0], "/%s/invite" % org_id,
-                               {"invitee": user_id, "level": "MEMBER", "suppressEmailNotification": True})
+            if user_id not in members:
+                self.platform.call(user_ids[0], "/%s/invite" % org_id,
+                                   {"invitee": user_id, "level": "MEMBER", "suppressEmailNotification": True})
         return org_id
 
     def add_symlinked_file(self, parts, checksum_type, name="symlinked", project=None, folder="/"):

@@ -81,12 +81,12 @@ class Table(dict):
     def _scan(self):
         self.scanned = True
 
+    # Keys alone hand out no row: a row is reached when it is looked up. (Defining __iter__
+    # also keeps dict(table) and {**table} from copying rows past __getitem__.)
     def __iter__(self):
-        self._scan()
         return dict.__iter__(self)
 
     def keys(self):
-        self._scan()
         return dict.keys(self)
 
     def values(self):
