@@ -327,9 +327,10 @@ def test_database_metadata(database, dx_emulator):
     database.rename("db2")
     database.add_tags(["x"])
     database.set_properties({"k": "v"})
-    database.hide()
+    with pytest.raises(InvalidState):
+        database.hide()  # closed: as dxpy documents, visibility changes only while open
     desc = database.describe(incl_properties=True)
-    assert (desc["name"], desc["tags"], desc["hidden"], desc["properties"]) == ("db2", ["x"], True, {"k": "v"})
+    assert (desc["name"], desc["tags"], desc["hidden"], desc["properties"]) == ("db2", ["x"], False, {"k": "v"})
     assert database.list_projects() == {dx_emulator.project_id: "ADMINISTER"}
     with pytest.raises(InvalidState):
         database.set_details({"a": 1})  # closed

@@ -131,9 +131,12 @@ def test_move_clone_remove(dx_emulator):
     record_id = record.get_id()
     record.remove()
     assert (record.get_id(), record.get_proj_id()) == (None, None)
+    # the project of a describe is a hint: the copy left elsewhere is described
+    assert DXRecord(record_id, dx_emulator.project_id).describe()["project"] == other.get_id()
+    assert DXRecord(record_id, other.get_id()).describe()["id"] == record_id
+    other.remove_objects([record_id])
     with pytest.raises(ResourceNotFound):
         DXRecord(record_id, dx_emulator.project_id).describe()
-    assert DXRecord(record_id, other.get_id()).describe()["id"] == record_id
 
 
 def test_clone_rejects_bad_project(dx_emulator):

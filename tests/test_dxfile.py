@@ -225,7 +225,7 @@ def test_wait_on_close_times_out(emu):
 def test_write_to_a_closed_file_raises_invalid_state(emu):
     f = upload_string("done", wait_on_close=True)
     f.write(b"more")
-    with pytest.raises(InvalidState, match="closed"):
+    with pytest.raises(InvalidState, match="not in the open state"):
         f.flush()
 
 

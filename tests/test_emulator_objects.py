@@ -57,7 +57,10 @@ def test_unknown_and_foreign_objects(env):
     fails("PermissionDenied", 401, other, "/%s/describe" % rid)
     fails("PermissionDenied", 401, other, "/%s/rename" % rid, {"name": "x"})
     elsewhere = api.project("elsewhere")
-    fails("ResourceNotFound", 404, api, "/%s/describe" % rid, {"project": elsewhere})
+    # describe takes the project as a hint: the copy the caller can reach is described ...
+    assert api("/%s/describe" % rid, {"project": elsewhere})["project"] == pid
+    # ... while the methods that change an object need it in the project named
+    fails("ResourceNotFound", 404, api, "/%s/rename" % rid, {"project": elsewhere, "name": "x"})
     fails("InvalidInput", 422, api, "/%s/describe" % rid, {"project": "nope"})
 
 

@@ -45,20 +45,13 @@ class DXContainer(DXObject):
         prefix = "project_" if isinstance(self, DXProject) else "container_"
         return getattr(dxpy.api, prefix + name)
 
-    def _require_id(self, action):
-        if self._dxid is None:
-            raise DXError("Cannot %s: this %s handler has no %s ID (and no workspace is set)"
-                          % (action, type(self).__name__, self._class))
-
     def describe(self, **kwargs):
         """Describe the container; keyword arguments go to the API call (e.g. ``input_params``)."""
-        self._require_id("describe")
         self._desc = self._route("describe")(self._dxid, **kwargs)
         return self._desc
 
     def new_folder(self, folder, parents=False, **kwargs):
         """Create *folder* (and its missing parents when *parents* is true)."""
-        self._require_id("create a folder")
         self._route("new_folder")(self._dxid, {"folder": folder, "parents": parents}, **kwargs)
 
     def list_folder(self, folder="/", describe=False, only="all", includeHidden=False, **kwargs):
@@ -67,26 +60,22 @@ class DXContainer(DXObject):
         *describe* is False, True or the input of a describe call per object; *only* is
         "objects", "folders" or "all"; hidden objects are listed with *includeHidden*.
         """
-        self._require_id("list a folder")
         return self._route("list_folder")(
             self._dxid, {"folder": folder, "describe": describe, "only": only, "includeHidden": includeHidden},
             **kwargs)
 
     def move(self, destination, objects=[], folders=[], **kwargs):
         """Move *objects* (IDs) and *folders* (paths) into the folder *destination*."""
-        self._require_id("move")
         self._route("move")(self._dxid, {"objects": objects, "folders": folders, "destination": destination},
                             **kwargs)
 
     def move_folder(self, folder, destination, **kwargs):
         """Move *folder* (with its contents) into the folder *destination*."""
-        self._require_id("move a folder")
         self._route("move")(self._dxid, {"folders": [folder], "destination": destination}, **kwargs)
 
     def remove_folder(self, folder, recurse=False, force=False, **kwargs):
         """Remove *folder*; with *recurse*, everything in it too. Large folders are removed
         in several partial calls until the server reports completion."""
-        self._require_id("remove a folder")
         route = self._route("remove_folder")
         while True:
             # With force the call is idempotent, so it may be retried safely.
@@ -99,14 +88,12 @@ class DXContainer(DXObject):
 
     def remove_objects(self, objects, force=False, **kwargs):
         """Remove *objects* (a list of IDs) from the container."""
-        self._require_id("remove objects")
         self._route("remove_objects")(self._dxid, {"objects": objects, "force": force}, always_retry=force,
                                       **kwargs)
 
     def clone(self, container, destination="/", objects=[], folders=[], parents=False, **kwargs):
         """Clone *objects* and *folders* into *destination* of the container *container*;
         return the API reply (``{"id": ..., "project": ..., "exists": [...]}``)."""
-        self._require_id("clone")
         return self._route("clone")(
             self._dxid,
             {"objects": objects, "folders": folders, "project": container, "destination": destination,
@@ -143,7 +130,6 @@ class DXProject(DXContainer):
                preview_viewer_restricted=None, **kwargs):
         """Change the project's settings; arguments left as None are unchanged.
         *unset_allowed_executables* / *unset_database_results_restricted* clear those settings."""
-        self._require_id("update")
         update_hash = _fields_given(_UPDATE_FIELDS, dict(locals()))
         if unset_allowed_executables:
             update_hash["allowedExecutables"] = None
@@ -154,21 +140,17 @@ class DXProject(DXContainer):
     def invite(self, invitee, level, send_email=True, **kwargs):
         """Give *invitee* (a user ID, org ID or email) the access *level* ("VIEW",
         "UPLOAD", "CONTRIBUTE", "ADMINISTER")."""
-        self._require_id("invite")
         return dxpy.api.project_invite(
             self._dxid, {"invitee": invitee, "level": level, "suppressEmailNotification": not send_email}, **kwargs)
 
     def decrease_perms(self, member, level, **kwargs):
         """Lower *member*'s access to *level* (None removes the member)."""
-        self._require_id("decrease permissions")
         return dxpy.api.project_decrease_permissions(self._dxid, {member: level}, **kwargs)
 
     def destroy(self, **kwargs):
         """Destroy the project and everything in it."""
-        self._require_id("destroy")
         dxpy.api.project_destroy(self._dxid, **kwargs)
 
     def set_properties(self, properties, **kwargs):
         """Set project properties (a dict of strings; a None value deletes that property)."""
-        self._require_id("set properties")
         return dxpy.api.project_set_properties(self._dxid, {"properties": properties}, **kwargs)

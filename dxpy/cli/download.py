@@ -154,7 +154,7 @@ def _plan_path(plan, path, args):
         project = dxpy.DXFile.NO_PROJECT_HINT  # a bare ID: bill no particular project
     elif files and not args.lightweight and \
             not any(object_exists_in_project(f["describe"]["id"], project) for f in files):
-        refuse("Error: specified project does not contain specified file object")
+        err_exit(fill("Error: specified project does not contain specified file object"))  # dxpy exits 1 here
     plan.add(project, files, folders, strip_prefix)
 
 

@@ -24,6 +24,11 @@ _OPTIONAL_ADMIN_SETTABLE = (("previewViewerRestricted", bool), ("databaseUIViewO
                             ("databaseResultsRestricted", (int, type(None))))
 
 
+# What a new project describes before anyone sets it; the last two describe null until given.
+_PROJECT_DEFAULTS = {"databaseUIViewOnly": False, "allowedExecutables": None, "databaseResultsRestricted": None}
+_KEPT_WHEN_NULL = ("allowedExecutables", "databaseResultsRestricted")
+
+
 def project_new(req):
     payload = req.payload
     get(payload, "name", str)
@@ -41,7 +46,9 @@ def project_new(req):
                "properties": string_map(payload, "properties", {}),
                "billTo": bill_to(req, get(payload, "billTo", str, _default_bill_to(req))), "region": region,
                "permissions": {req.user: "ADMINISTER"}}
+    project.update(_PROJECT_DEFAULTS)
     _apply_settings(project, payload, _SETTABLE + _ADMIN_SETTABLE + _OPTIONAL_ADMIN_SETTABLE)
+    _restrict_previews(project, payload)
     req.state["containers"][project["id"]] = project
     return {"id": project["id"]}
 
@@ -81,8 +88,14 @@ def _apply_settings(project, payload, settable):
     for name, kind in settable:
         if name in payload:
             project[name] = get(payload, name, kind)
-            if project[name] is None:
+            if project[name] is None and name not in _KEPT_WHEN_NULL:
                 del project[name]
+
+
+def _restrict_previews(project, payload):
+    """A project whose data may not be downloaded may not be previewed either."""
+    if payload.get("downloadRestricted") is True:
+        project["previewViewerRestricted"] = True
 
 
 def _full_description(req, c):
@@ -115,7 +128,10 @@ def project_update(req):
         get(req.payload, name, kind, None)  # validate everything before changing anything
     if any(name in req.payload for name, _ in admin_settable):
         container(req, level="ADMINISTER")
+    if req.payload.get("downloadRestricted") is False and project.get("downloadRestricted"):
+        raise InvalidInput("downloadRestricted cannot be turned off once it is on (%s)" % project["id"])
     _apply_settings(project, req.payload, _SETTABLE + admin_settable)
+    _restrict_previews(project, req.payload)
     return touch(project)
 
 

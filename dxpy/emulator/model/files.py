@@ -92,7 +92,8 @@ def file_upload(req):
     if size is not None and not 0 <= size <= params["maximumPartSize"]:
         raise InvalidInput('Expected key "size" of input to be from 0 to %d (the maximum part size)'
                            % params["maximumPartSize"])
-    require_open(obj)
+    if obj["state"] != "open":  # the platform's wording for this one
+        raise InvalidState("%s is not in the open state" % obj["id"])
     # A part stays "pending" from its upload call until its bytes arrive; bytes already
     # received stay canonical until a later PUT replaces them.
     obj["parts"].setdefault(str(index), {"state": "pending"})

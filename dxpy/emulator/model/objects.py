@@ -2,7 +2,7 @@
 import copy
 
 from ..errors import InvalidInput
-from .access import container, data_object, object_copies, require_open, touch
+from .access import container, data_object, find_copy, object_copies, require_open, touch
 from .edits import edit_list, set_properties
 from .folders import ensure_folder, folder_arg, require_folder
 from .describe import select
@@ -105,7 +105,11 @@ def _target(req):
 
 
 def object_describe(req):
-    return describe_object(_target(req), req.payload)
+    # describe takes "project" as a hint: without a copy there, another reachable copy is described
+    hint = entity_id(req.payload, "project", CONTAINER_IDS, None)
+    if hint is not None and find_copy(req.state, req.id, hint) is None:
+        hint = None
+    return describe_object(data_object(req, project=hint), req.payload)
 
 
 def object_rename(req):
@@ -154,7 +158,9 @@ def object_get_details(req):
 
 def object_set_visibility(req):
     obj = _target(req)
-    obj["hidden"] = get(req.payload, "hidden", bool)
+    hidden = get(req.payload, "hidden", bool)
+    require_open(obj)
+    obj["hidden"] = hidden
     return touch(obj)
 
 

@@ -109,6 +109,9 @@ class Platform(object):
         request's (``/system/headers`` echoes them)."""
         found = ROUTES.find(route)
         if found is None:
+            parsed = ROUTES.parse(route)
+            if parsed is not None and parsed[1] is None and parsed[0] not in ROUTES.classes:
+                raise not_found(parsed[0])  # /None/describe: where an ID belongs, something that is none
             raise InvalidInput("%s is not implemented by the emulator" % route)
         facts, klass, resource_id, method = found
         if not facts.raw_input:

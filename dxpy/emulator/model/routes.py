@@ -39,6 +39,7 @@ class RouteTable(object):
                     level=facts.get("level", "VIEW"), into_level=facts.get("intoLevel", "VIEW"),
                     raw_input=facts.get("rawInput", False), nonce=facts.get("nonce", entry["nonce"]),
                     job_access=facts.get("jobAccess"))
+        self.classes = frozenset(path[1:].split("/", 1)[0].split("-", 1)[0] for path in self.routes)
         # Classes addressed by name as well as by ID (``/app-name/describe``, ``/app-name/1.0.0/run``)
         self.named_classes = frozenset(entry["route"][1:].split("-", 1)[0] for entry in entries
                                        if entry["kind"] in ("app", "globalworkflow"))
