@@ -45,7 +45,8 @@ class Scenario(object):
              "find_paging", "find_filters", "find_one", "links_and_handlers", "resolve_paths",
              "project_lifecycle", "move_and_folders", "upload_multipart",
              "download_md5", "read_range", "download_urls", "not_found", "invalid_input",
-             "invalid_state_download", "invalid_authentication", "system_routes")
+             "invalid_state_download", "invalid_authentication", "system_routes", "describe_hint",
+             "project_settings", "record_from_another", "closed_edits", "workflow_runs")
 
     def __init__(self, workdir):
         self.workdir = workdir
@@ -376,6 +377,74 @@ class Scenario(object):
         # 503 with Retry-After: 1 until then; the client waits and asks again
         answer = dxpy.DXHTTPRequest("/system/comeBackLater", {"waitUntil": server_time + 800})
         assert answer["currentTime"] >= server_time + 800, answer
+
+    # -- platform behaviours dxpy's own tests rely on ----------------------------------
+
+    def _expect(self, error, call, *args):
+        try:
+            call(*args)
+        except error:
+            return
+        raise AssertionError("%r did not raise %s" % (call, error.__name__))
+
+    def step_describe_hint(self):
+        other = dxpy.api.project_new({"name": "scenario elsewhere"})["id"]
+        record = dxpy.new_dxrecord(name="hinted", folder="/scenario", close=True)
+        desc = dxpy.DXRecord(record.get_id(), other).describe()
+        assert (desc["id"], desc["project"]) == (record.get_id(), self.project_id), desc
+        assert record.describe(fields={"name"}) == {"id": record.get_id(), "name": "hinted"}
+        dxpy.api.project_destroy(other)
+
+    def step_project_settings(self):
+        project = dxpy.DXProject(dxpy.api.project_new({"name": "scenario settings"})["id"])
+        desc = project.describe()
+        assert desc["databaseUIViewOnly"] is False and desc["databaseResultsRestricted"] is None, desc
+        project.update(allowed_executables=["applet-" + "a" * 24], database_results_restricted=5)
+        desc = project.describe()
+        assert desc["allowedExecutables"] == ["applet-" + "a" * 24], desc
+        assert desc["databaseResultsRestricted"] == 5, desc
+        project.update(download_restricted=True)
+        assert project.describe()["previewViewerRestricted"] is True
+        self._expect(dx_errors.InvalidInput, lambda: project.update(download_restricted=False))
+        self._expect(dx_errors.ResourceNotFound, dxpy.api.project_describe, "project-None")
+        project.destroy()
+
+    def step_record_from_another(self):
+        source = dxpy.new_dxrecord(name="source", details={"d": 1}, tags=["t"], types=["T"],
+                                   properties={"k": "v"}, folder="/scenario")
+        copy = dxpy.new_dxrecord(init_from=source, folder="/scenario")
+        desc = copy.describe(incl_properties=True, incl_details=True)
+        assert (desc["name"], desc["tags"], desc["types"]) == ("source", ["t"], ["T"]), desc
+        assert desc["properties"] == {"k": "v"} and desc["details"] == {"d": 1}, desc
+
+    def step_closed_edits(self):
+        record = dxpy.new_dxrecord(name="closed", folder="/scenario", close=True)
+        self._expect(dx_errors.InvalidState, record.hide)
+        assert record.describe()["hidden"] is False
+        closed_file = dxpy.upload_string("done", name="done.txt", folder="/scenario", wait_on_close=True)
+        try:
+            dxpy.api.file_upload(closed_file.get_id(), {"index": 1})
+        except dx_errors.InvalidState as e:
+            assert "is not in the open state" in str(e), e
+        else:
+            raise AssertionError("a closed file gave an upload URL")
+
+    def step_workflow_runs(self):
+        applet = dxpy.api.applet_new({
+            "project": self.project_id, "name": "scenario-tool", "dxapi": "1.0.0", "folder": "/scenario",
+            "inputSpec": [{"name": "n", "class": "int"}], "outputSpec": [],
+            "runSpec": {"interpreter": "bash", "code": "main() { :; }",
+                        "systemRequirements": {"*": {"instanceType": "mem1_ssd1_x2"}}}})["id"]
+        workflow = dxpy.new_dxworkflow(name="scenario-flow", output_folder="/output", folder="/scenario")
+        assert workflow.describe()["title"] == "scenario-flow"
+        workflow.update(title="Titled")
+        workflow.update(unset_title=True)
+        assert workflow.describe()["title"] == "scenario-flow"
+        workflow.add_stage(applet, stage_id="one", folder="sub", stage_input={"n": 1},
+                           instance_type="mem2_ssd1_x4")
+        analysis = workflow.run({})
+        job = dxpy.DXJob(analysis.describe()["stages"][0]["execution"]["id"]).describe()
+        assert (job["folder"], job["instanceType"]) == ("/output/sub", "mem2_ssd1_x4"), job
 
     def run(self, names):
         for name in names:

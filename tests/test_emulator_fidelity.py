@@ -127,3 +127,29 @@ def test_uploading_to_a_closed_file_is_refused_in_the_platforms_words(dx_emulato
     handler = dxpy.upload_string("hello", wait_on_close=True)
     with pytest.raises(InvalidState, match="%s is not in the open state" % handler.get_id()):
         dxpy.api.file_upload(handler.get_id(), {"index": 1})
+
+
+# -- records initialized from another ------------------------------------------------------
+
+def test_a_record_initialized_from_another_copies_its_metadata(projects):
+    one, two = projects
+    source = _record(one, name="src", tags=["t"], types=["T"], properties={"k": "v"}, details={"d": 1})
+    copied = dxpy.api.record_new({"project": two, "initializeFrom": {"id": source, "project": one}})["id"]
+    desc = dxpy.api.record_describe(copied, {"properties": True, "details": True})
+    assert (desc["name"], desc["tags"], desc["types"]) == ("src", ["t"], ["T"])
+    assert (desc["properties"], desc["details"]) == ({"k": "v"}, {"d": 1})
+
+
+def test_what_the_new_record_gives_wins_over_its_source(projects):
+    one, _ = projects
+    source = _record(one, name="src", tags=["t"], details={"d": 1})
+    copied = dxpy.api.record_new({"project": one, "name": "mine", "tags": [], "details": {"e": 2},
+                                  "initializeFrom": {"id": source, "project": one}})["id"]
+    desc = dxpy.api.record_describe(copied, {"details": True})
+    assert (desc["name"], desc["tags"], desc["details"]) == ("mine", [], {"e": 2})
+
+
+@pytest.mark.parametrize("source", [{"id": "file-" + "0" * 24}, {"id": 5}, "record-x", {}])
+def test_initializing_from_something_else_is_refused(projects, source):
+    with pytest.raises((InvalidInput, ResourceNotFound)):
+        dxpy.api.record_new({"project": projects[0], "initializeFrom": source})

@@ -7,6 +7,7 @@ import copy
 import re
 
 from ..errors import InvalidInput, InvalidState, PlatformError, ResourceNotFound
+from . import paths
 from .access import container, data_object, not_found, object_copies, require_open, touch
 from .containers import DEFAULT_REGION
 from .ids import id_class, new_id
@@ -425,7 +426,7 @@ def workflow_new(req):
         if key in payload:
             extra[key] = get(payload, key, (str, type(None)) if key == "title" else str)
     if "outputFolder" in payload:
-        extra["outputFolder"] = get(payload, "outputFolder", (str, type(None)))
+        extra["outputFolder"] = _output_folder(payload)
     if "ignoreReuse" in payload:
         extra["ignoreReuse"] = strings(payload, "ignoreReuse")
     if "stages" in payload:
@@ -544,14 +545,21 @@ def _stage_changes(req, wf, changes):
     return stages
 
 
+def _output_folder(payload):
+    """A workflow's ``outputFolder``: an absolute folder path, or null for none."""
+    folder = get(payload, "outputFolder", (str, type(None)))
+    return None if folder is None else paths.normalize(folder, "outputFolder")
+
+
 def workflow_update(req):
     wf = _editable(req)
     payload = req.payload
     changes = {}
-    for key in _WORKFLOW_TEXT + ("outputFolder", "name"):
+    for key in _WORKFLOW_TEXT + ("name",):
         if key in payload:
-            nullable = key in ("title", "outputFolder")
-            changes[key] = get(payload, key, (str, type(None)) if nullable else str)
+            changes[key] = get(payload, key, (str, type(None)) if key == "title" else str)
+    if "outputFolder" in payload:
+        changes["outputFolder"] = _output_folder(payload)
     stages = _stage_changes(req, wf, get(payload, "stages", dict, {}))
     _workflow_io(payload, "inputs", changes)
     _workflow_io(payload, "outputs", changes)

@@ -486,6 +486,8 @@ def _stage_folder(analysis_folder, stage, stage_folders):
 
 def _workflow_options(req, options, wf):
     payload = req.payload
+    if "folder" not in payload and wf.get("outputFolder"):  # the workflow's own output folder by default
+        options["folder"] = paths.normalize(wf["outputFolder"], "outputFolder")
     stage_ids = [stage["id"] for stage in wf["stages"]]
     for key in ("stageSystemRequirements", "stageFolders"):
         value = get(payload, key, dict, {})

@@ -43,7 +43,7 @@ def _details(payload, default=REQUIRED):
 
 
 # What a new record takes from its ``initializeFrom`` record, unless its input gives it.
-_INITIALIZED_FIELDS = ("types", "tags", "properties", "details", "hidden")
+_INITIALIZED_FIELDS = ("name", "types", "tags", "properties", "details", "hidden")
 
 
 def _initial_metadata(req):
