@@ -102,7 +102,7 @@ def test_update_project(twins):
                       "--unset-database-results-restricted")
     state = assert_same_project_states(twins)
     assert state["protected"] is False
-    assert "allowedExecutables" not in state and "databaseResultsRestricted" not in state
+    assert state["allowedExecutables"] is None and state["databaseResultsRestricted"] is None  # unset: null
 
 
 def assert_same_project_states(twins):
