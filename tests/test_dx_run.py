@@ -15,7 +15,7 @@ import pytest
 import dxpy
 from dx_cli import normalize
 from test_dx_projects import last_line_and_code
-from test_dx_workflow import IN_SPEC, OUT_SPEC, make_applet, make_workflows
+from test_dx_workflow import IN_SPEC, OUT_SPEC, make_applet, make_workflows, outputs_per_client
 
 reference = pytest.mark.reference  # the tests that compare with the reference dx
 
@@ -267,6 +267,11 @@ def test_run_batch_tsv(twins, tmp_path):
     ("run", "mapper", "-inumber=1", "--project", "{project}", "--folder", "/x", "-y"),
     ("run", "mapper", "-inumber=1", "--batch-tsv", "/nonexistent.tsv", "-y"),
     ("run", "mapper", "-inumber=1", "--ssh-proxy", "10.0.0.1:22", "-y"),
+    ("run", "mapper", "-inumber=1", "--instance-type-by-executable", "{bad", "-y"),
+    ("run", "mapper", "-inumber=1", "--instance-type-by-executable", "mem1_ssd1_x2", "-y"),
+    ("run", "flow", "--instance-count", "2", "-y"),
+    ("run", "flow", "--head-job-on-demand", "-y"),
+    ("run", "--clone", "job-" + "0" * 24, "-y"),
 ])
 def test_run_bad_input(twins, words):
     kwargs = {"stdin": "{bad"} if "-" in words else {}
@@ -373,3 +378,29 @@ def test_run_batch_with_wait(twins):
     assert ref[0] == 1 and "Traceback" in ref[2] and ("Exception: " + message) in ref[2]
     assert this == (3, "", "dxpy.exceptions.DXCLIError: " + message + "\n")
     assert_nothing_started(twins)
+
+
+@reference
+def test_run_clone_keeps_instance_types_by_executable(twins):
+    """Cloned by ID, a job's instance types by executable are kept (and --instance-type warns
+    that they may override it); by name, dxpy describes the job without them."""
+    typed = {}
+    for client in twins.clients:
+        mapper = dxpy.find_one_data_object(project=client.project, name="mapper")["id"]
+        by_executable = json.dumps({mapper: {"main": "mem2_ssd1_x2"}})
+        typed[client] = client("run", "mapper", "-inumber=5", "-y", "--brief", "--name", "typed",
+                               "--instance-type-by-executable", by_executable).strip()
+    ref, this = outputs_per_client(twins, lambda client: ("run", "--clone", typed[client], "-y", "--instance-type",
+                                                          "mem1_ssd1_x4"))
+    assert this == ref and "may get overridden by\njob-<1> mergedSystemRequirementsByExecutable" in this[1]
+    ref, this = outputs_per_client(twins, lambda client: ("run", "--clone", typed[client], "-y", "--brief",
+                                                          "--name", "kept"))
+    assert this == ref and this[0] == 0
+    twins.assert_same("run", "--clone", "typed", "-y", "--brief", "--name", "by name")
+    for client in twins.clients:
+        jobs = dict((job["describe"]["name"], job["describe"]["id"]) for job in
+                    dxpy.find_executions(project=client.project, describe=True))
+        fields = {"fields": {"runSystemRequirementsByExecutable": True, "systemRequirements": True}}
+        kept = dxpy.api.job_describe(jobs["kept"], fields)
+        mapper = dxpy.find_one_data_object(project=client.project, name="mapper")["id"]
+        assert kept["runSystemRequirementsByExecutable"] == {mapper: {"main": {"instanceType": "mem2_ssd1_x2"}}}
