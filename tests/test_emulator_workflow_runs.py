@@ -85,3 +85,33 @@ def test_a_bad_output_folder_is_refused(applet, folder):
     workflow = _workflow(applet)
     with pytest.raises(InvalidInput, match="outputFolder"):
         dxpy.api.workflow_update(workflow, {"editVersion": 0, "outputFolder": folder})
+
+
+def _other_applet(inputs):
+    return dxpy.api.applet_new({"project": dxpy.PROJECT_CONTEXT_ID, "name": "other", "dxapi": "1.0.0",
+                                "runSpec": RUN_SPEC, "inputSpec": inputs,
+                                "outputSpec": [{"name": "out", "class": "int"}]})["id"]
+
+
+def test_an_incompatible_stage_executable_is_refused_unless_forced(applet):
+    workflow = _workflow(applet, stages=[{"id": "first", "executable": applet, "input": {"n": 1, "s": "kept"}}])
+    other = _other_applet([{"name": "s", "class": "string"}])   # takes no "n"
+    with pytest.raises(dxpy.exceptions.InvalidState):
+        dxpy.api.workflow_update_stage_executable(workflow, {"editVersion": 0, "stage": "first",
+                                                             "executable": other})
+    stage = dxpy.api.workflow_describe(workflow)["stages"][0]
+    assert (stage["executable"], stage["input"]) == (applet, {"n": 1, "s": "kept"})   # nothing changed
+    answer = dxpy.api.workflow_update_stage_executable(workflow, {"editVersion": 0, "stage": "first",
+                                                                  "executable": other, "force": True})
+    assert answer["compatible"] is False and answer["incompatibilities"]
+    stage = dxpy.api.workflow_describe(workflow)["stages"][0]
+    assert (stage["executable"], stage["input"]) == (other, {"s": "kept"})
+
+
+def test_a_compatible_stage_executable_keeps_the_bound_inputs(applet):
+    workflow = _workflow(applet, stages=[{"id": "first", "executable": applet, "input": {"n": 1}}])
+    other = _other_applet(IN_SPEC)
+    answer = dxpy.api.workflow_update_stage_executable(workflow, {"editVersion": 0, "stage": "first",
+                                                                  "executable": other})
+    assert answer["compatible"] is True
+    assert dxpy.api.workflow_describe(workflow)["stages"][0]["input"] == {"n": 1}

@@ -606,6 +606,10 @@ def workflow_update_stage_executable(req):
         raise InvalidState("%s is not compatible with the executable of stage %s" % (executable["id"], stage["id"]),
                            {"incompatibilities": problems})
     stage["executable"] = executable["id"]
+    spec = executable.get("inputSpec")
+    if spec is not None:  # forced: bound inputs the new executable does not take are dropped
+        names = set(entry["name"] for entry in spec)
+        stage["input"] = dict((name, value) for name, value in stage["input"].items() if name in names)
     return _edited(req, wf, {"compatible": not problems, "incompatibilities": problems})
 
 
