@@ -277,3 +277,24 @@ def test_a_row_changed_however_it_was_reached_is_written(tmp_path, reach):
         reach(state["objects"], rid)["name"] = "after"
     reopened = Caller(Platform(str(tmp_path)), "alice")
     assert reopened("/%s/describe" % rid)["name"] == "after"
+
+
+def test_a_failed_journal_write_leaves_no_half_record(tmp_path, monkeypatch):
+    platform = Platform(str(tmp_path))
+    api = Caller(platform, "alice")
+    project = api.project()
+    path = os.path.join(str(tmp_path), store.JOURNAL_FILE)
+    size = os.path.getsize(path)
+
+    def disk_full(fd):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(store.os, "fsync", disk_full)
+    with pytest.raises(OSError) as info:
+        api.record(project, name="lost")
+    assert path in str(info.value) and "No space left" in str(info.value)
+    assert os.path.getsize(path) == size
+    monkeypatch.undo()
+    with pytest.raises(OSError):  # what is in memory is no longer what is on disk: no more writes
+        api.record(project, name="later")
+    reopened = Caller(Platform(str(tmp_path)), "alice")
+    assert reopened("/system/findDataObjects", {"scope": {"project": project}})["results"] == []

@@ -377,8 +377,8 @@ class Journal(object):
         self._store = store
         self.path = path
         self._fsync = fsync
-        self._handle = open(path, "ab")
-        self._size = self._handle.tell()
+        self._handle = open(path, "ab", buffering=0)
+        self._size = self._handle.seek(0, os.SEEK_END)
         self._snapshot_size = _size_of(os.path.join(os.path.dirname(path), STATE_FILE))
         self._queued = []  # (seq, line)
         self._queue_guard = threading.Lock()
@@ -406,9 +406,10 @@ class Journal(object):
             if self._size > max(COMPACT_MIN_BYTES, self._snapshot_size):
                 self._compact()
         except OSError as error:
+            failure = OSError("the emulator could not write %s: %s" % (self.path, error))
             with self._done:
-                self._failure = OSError("the emulator could not write %s: %s" % (self.path, error))
-            raise
+                self._failure = failure  # memory and disk now differ: no later change may be acknowledged
+            raise failure from error
         finally:
             with self._done:
                 self._writing = False
@@ -419,11 +420,17 @@ class Journal(object):
             queued, self._queued = self._queued, []
         if not queued:
             return
-        data = b"".join(line for _, line in queued)
-        self._handle.write(data)
-        self._handle.flush()
-        if self._fsync:
-            os.fsync(self._handle.fileno())
+        data = memoryview(b"".join(line for _, line in queued))
+        try:
+            written = 0
+            while written < len(data):
+                written += self._handle.write(data[written:])
+            if self._fsync:
+                os.fsync(self._handle.fileno())
+        except OSError:
+            with contextlib.suppress(OSError):  # no half record for later ones to follow
+                os.ftruncate(self._handle.fileno(), self._size)
+            raise
         self._size += len(data)
         with self._done:
             self._durable = queued[-1][0]
@@ -436,8 +443,7 @@ class Journal(object):
         _write_durably(os.path.join(directory, STATE_FILE), data, self._fsync)
         with self._queue_guard:  # records up to *seq* are in the snapshot
             self._queued = [(n, line) for n, line in self._queued if n > seq]
-        self._handle.truncate(0)
-        self._handle.seek(0)
+        os.ftruncate(self._handle.fileno(), 0)
         if self._fsync:
             os.fsync(self._handle.fileno())
         self._size, self._snapshot_size = 0, len(data)
