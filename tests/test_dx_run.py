@@ -404,3 +404,13 @@ def test_run_clone_keeps_instance_types_by_executable(twins):
         kept = dxpy.api.job_describe(jobs["kept"], fields)
         mapper = dxpy.find_one_data_object(project=client.project, name="mapper")["id"]
         assert kept["runSystemRequirementsByExecutable"] == {mapper: {"main": {"instanceType": "mem2_ssd1_x2"}}}
+
+
+@reference
+def test_run_usage(twins):
+    """dx run -h: dxpy's usage line and options (the help texts are this package's own)."""
+    ref, this = twins.outputs("run", "-h")
+    assert ref[0] == this[0] == 0
+    assert this[1].split("\n\n")[0] == ref[1].split("\n\n")[0]
+    options = [set(re.findall(r"^  (-[-\w]+)", out, re.M)) for out in (ref[1], this[1])]
+    assert options[1] == options[0] and "--batch-tsv" in options[1]
