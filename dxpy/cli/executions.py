@@ -110,7 +110,8 @@ def _find_roots_or_executions(args, query, trees, to_fetch):
     roots, found, tries = collections.OrderedDict(), [], collections.defaultdict(set)
     more = False
     counted = 0
-    for result in dxpy.find_executions(**query):
+    # a first page large enough for what is asked: fewer round trips than pages of 100
+    for result in dxpy.find_executions(first_page_size=max(100, min(1000, to_fetch + 1)), **query):
         desc = result["describe"]
         if trees:
             root = desc["originJob"] if args.classname == "job" else desc["rootExecution"]
@@ -258,7 +259,7 @@ def find_executions(args):
                       ("origin_job" if args.classname == "job" else "root_execution"): list(roots)}
         if not args.all_projects:
             tree_query["project"] = project  # a public project's executions are found only when it is named
-        for result in dxpy.find_executions(**tree_query):
+        for result in dxpy.find_executions(first_page_size=1000, **tree_query):
             drawn.add(result)
         drawn.sorted_tries()
         for root in sorted(roots, key=lambda root: -drawn.created(roots[root])):
