@@ -414,3 +414,14 @@ def test_run_usage(twins):
     assert this[1].split("\n\n")[0] == ref[1].split("\n\n")[0]
     options = [set(re.findall(r"^  (-[-\w]+)", out, re.M)) for out in (ref[1], this[1])]
     assert options[1] == options[0] and "--batch-tsv" in options[1]
+
+
+@reference
+def test_run_batch_tsv_of_an_app(twins, app_tool, tmp_path):
+    table = tmp_path / "app-batch.tsv"
+    table.write_text("batch ID\tnumber\tignored\nfirst\t7\tx\nsecond\t8\ty\n")
+    twins.assert_same("run", "tool", "-y", "--batch-tsv", str(table), "--brief")
+    for client in twins.clients:
+        jobs = sorted((job["describe"]["name"], job["describe"]["runInput"]) for job in
+                      dxpy.find_executions(project=client.project, describe=True))
+        assert jobs == [("tool-first", {"number": 7}), ("tool-second", {"number": 8})]

@@ -43,6 +43,16 @@ def test_validate_batch_of_another_users_applet(env):  # noqa: F811
     fails("PermissionDenied", 401, validate, other, aid, {"n": [1]})
 
 
+def test_validate_batch_of_an_app(env):  # noqa: F811
+    _, api, other, _, aid = env
+    app_id = api("/app/new", {"applet": aid, "name": "tool", "version": "1.0.0"})["id"]
+    assert validate(api, app_id, {"n": [3]}) == {"expandedBatch": [{"n": 3}]}
+    assert validate(api, "app-tool/1.0.0", {"n": [4]}) == {"expandedBatch": [{"n": 4}]}
+    fails("InvalidInput", 422, validate, api, app_id, {"n": ["x"]})
+    fails("PermissionDenied", 401, validate, other, app_id, {"n": [3]})  # not an authorized user
+    assert api("/system/findJobs")["results"] == []
+
+
 def test_dry_run_starts_nothing(env):  # noqa: F811
     _, api, _, pid, aid = env
     wid = make_workflow(api, pid, aid)

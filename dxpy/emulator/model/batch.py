@@ -1,5 +1,6 @@
-"""``/applet-xxxx/validateBatch``: the inputs of a batch of runs of an applet, one per row of a
-table, checked against the applet's input spec and expanded into the input of each run.
+"""``/applet-xxxx/validateBatch`` and ``/app-xxxx/validateBatch``: the inputs of a batch of runs
+of an applet or app, one per row of a table, checked against its input spec and expanded into
+the input of each run.
 
 ``batchInput`` maps input names to one value per run (all lists of one length), ``commonInput``
 gives the inputs every run shares, ``files`` the files the table names (each must be usable by
@@ -9,12 +10,20 @@ run's values over it. Nothing is started.
 import copy
 
 from ..errors import InvalidInput
+from .apps import resolve_app
 from .executables import check_input, check_objects, typed_object
 from .validate import get
 
 
 def applet_validate_batch(req):
-    applet = typed_object(req, "applet")
+    return _validate_batch(req, typed_object(req, "applet"))
+
+
+def app_validate_batch(req):
+    return _validate_batch(req, resolve_app(req, req.id))
+
+
+def _validate_batch(req, executable):
     payload = req.payload
     batch_input = get(payload, "batchInput", dict)
     common = get(payload, "commonInput", dict, {})
@@ -32,7 +41,7 @@ def applet_validate_batch(req):
     for index in range(lengths.pop() if lengths else 0):
         run_input = copy.deepcopy(common)
         run_input.update((name, copy.deepcopy(values[index])) for name, values in batch_input.items())
-        check_input(applet.get("inputSpec"), run_input, "batch row %d" % index)
+        check_input(executable.get("inputSpec"), run_input, "batch row %d" % index)
         check_objects(req, run_input, "batch row %d" % index)
         expanded.append(run_input)
     return {"expandedBatch": expanded}
