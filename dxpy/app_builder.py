@@ -394,7 +394,7 @@ def upload_applet(src_dir, uploaded_resources, check_name_collisions=True, overw
     spec["runSpec"].setdefault("bundledDepends", [])
     spec["runSpec"].setdefault("assetDepends", [])
     if not dry_run:
-        region = dxpy.api.project_describe(dest_project, input_params={"fields": {"region": True}})["region"]
+        region = dxpy.executable_builder.project_region(dest_project)
         _apply_region(spec, region)
     dxpy.executable_builder.inline_documentation_files(spec, src_dir)
     _inline_code(spec, src_dir)

@@ -19,6 +19,10 @@ _DEVELOPER_README_NAMES = ("README.developer.md", "Readme.developer.md", "readme
 
 FoundExecutable = collections.namedtuple("FoundExecutable", ["name", "version", "id"])
 
+# Regions of the projects asked about: a project never changes region, and one build asks up
+# to three times.
+_project_regions = {}
+
 
 def get_parsed_destination(dest_str):
     """(project, folder, name) of a destination ``[PROJECT:][/FOLDER/][NAME]``; a bare project or
@@ -45,6 +49,14 @@ def inline_documentation_files(json_spec, src_dir):
             text = _read_first(src_dir, names)
             if text is not None:
                 json_spec[field] = text
+
+
+def project_region(project):
+    """The region of *project* (asked once per process)."""
+    if project not in _project_regions:
+        _project_regions[project] = dxpy.api.project_describe(
+            project, input_params={"fields": {"region": True}})["region"]
+    return _project_regions[project]
 
 
 def delete_temporary_projects(projects):

@@ -85,7 +85,7 @@ def parse_destination(dest_str):
 
 
 def _project_region(project):
-    return dxpy.api.project_describe(project, input_params={"fields": {"region": True}})["region"]
+    return dxpy.executable_builder.project_region(project)
 
 
 def _create_temporary_build_project(name, bill_to=None, region=None):
