@@ -48,7 +48,7 @@ def test_bad_option_exits_2():
 
 
 @pytest.mark.parametrize("words", [["archive", "file-xxxx"], ["list", "database", "database-x"],
-                                   ["build_asset", "."], ["extract_dataset", "record-x"]])
+                                   ["generate_batch_inputs", "-i", "x=y"]])
 def test_a_command_not_available_yet_says_so_and_exits_3(words):
     result = dx(*words)
     assert result.returncode == 3, result.stderr

@@ -10,13 +10,6 @@ from .parsers import env_args
 # -- handlers ------------------------------------------------------------------------------------
 
 
-def process_list_of_usernames(names):
-    """User and org IDs from command-line names: a bare username becomes ``user-<name>``
-    (lowercase); org and user IDs and PUBLIC stay as given."""
-    return [name if name == "PUBLIC" or name.startswith(("org-", "user-")) else "user-" + name.lower()
-            for name in names]
-
-
 def _global_executable(path):
     from ..utils.resolver import resolve_global_executable
     return try_call(resolve_global_executable, path)
@@ -29,6 +22,7 @@ def _routes(desc, app_route, global_workflow_route):
 
 
 def _change_list(path, names, field, app_route, global_workflow_route):
+    from .projects import process_list_of_usernames
     desc = _global_executable(path)
     change = _routes(desc, app_route, global_workflow_route)
     try_call(change, desc["id"], input_params={field: process_list_of_usernames(names)})

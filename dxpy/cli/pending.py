@@ -1,57 +1,118 @@
-"""Commands of dx that this package does not provide yet: each is in the command tree (so
-``dx help`` lists it and scripts get a clear answer), takes any arguments, and exits 3 saying
-that it is not available, instead of argparse's "invalid choice"."""
+"""Commands of dx that work only on the DNAnexus platform (its Spark SQL service for datasets,
+its asset-builder and ssh-tunnel apps), and those this package does not provide yet.
+
+Each is in the command tree (so ``dx help`` lists it and scripts get a clear answer), takes any
+arguments, and exits 3 saying why, instead of argparse's "invalid choice". The handlers have
+dxpy's names (``dxpy.scripts.dx.extract_dataset`` ...).
+"""
 import argparse
+import functools
 
 from ..exceptions import DXCLIError
 from . import registry
 
+# Why a platform-only command cannot run here, by the service it needs.
+_SPARK = "queries the platform's dataset service (Spark SQL over the dataset's database)"
+_APPS = "runs the platform's {} app on a DNAnexus worker and connects to it"
+_EMULATOR = (", which the local emulator does not provide and this dx does not drive: use dxpy's own dx "
+             "against the DNAnexus platform for it.")
 
-# name -> (one-line help, categories, subcommands as (name, help, categories))
-_PENDING = {
-    "build_asset": ("Build an asset bundle", ("exec",), ()),
-    "generate_batch_inputs": ("Generate a batch plan (one or more TSV files) for batch execution", ("exec",), ()),
-    "archive": ("Archive files, or the files of a folder, in one project", ("fs",), ()),
-    "unarchive": ("Unarchive files, or the files of a folder, in one project", ("fs",), ()),
-    "extract_dataset": ("Retrieve data, or the SQL that retrieves it, from a dataset or cohort", ("data",), ()),
-    "extract_assay": ("Retrieve assay data, or the SQL that retrieves it, from a dataset or cohort", ("data",), (
-        ("germline", "Retrieve germline variant assay data from a dataset or cohort", ("data",)),
-        ("somatic", "Retrieve somatic variant assay data from a dataset or cohort", ("data",)),
-        ("expression", "Retrieve molecular expression assay data from a dataset or cohort", ("data",)))),
-    "create_cohort": ("Create a cohort from a dataset or cohort and a list of IDs", ("data",), ()),
-}
+
+def _needs_platform(command, why):
+    raise DXCLIError('"dx %s" %s%s' % (command, why, _EMULATOR))
+
+
+def extract_dataset(args):
+    _needs_platform("extract_dataset", _SPARK)
+
+
+def extract_assay_germline(args):
+    _needs_platform("extract_assay germline", _SPARK)
+
+
+def extract_assay_somatic(args):
+    _needs_platform("extract_assay somatic", _SPARK)
+
+
+def extract_assay_expression(args):
+    _needs_platform("extract_assay expression", _SPARK)
+
+
+def create_cohort(args):
+    _needs_platform("create_cohort", _SPARK)
+
+
+def build_asset(args):
+    _needs_platform("build_asset", "builds the asset bundle in a job of the platform's asset-builder app, "
+                                   "on the platform's Ubuntu images")
+
+
+def run_notebook(args, ssh_config_check):
+    _needs_platform("notebook", _APPS.format("cloud_workstation"))
+
+
+def run_loupe(args):
+    _needs_platform("loupe-viewer", _APPS.format("Loupe viewer"))
 
 
 def not_available(args):
     raise DXCLIError('"%s" is not available in this version of dx' % args.pending_command)
 
 
-def add_pending_parser(subparsers, name, help_line, categories, prog=None):
-    """A parser for a command this dx does not provide yet: any arguments, exit 3."""
+# name -> (one-line help, categories, handler or None (not available yet), subcommands as
+# (name, help, categories, handler))
+_PENDING = {
+    "build_asset": ("Build an asset bundle", ("exec",), build_asset, ()),
+    "generate_batch_inputs": ("Generate a batch plan (one or more TSV files) for batch execution", ("exec",),
+                              None, ()),
+    "archive": ("Archive files, or the files of a folder, in one project", ("fs",), None, ()),
+    "unarchive": ("Unarchive files, or the files of a folder, in one project", ("fs",), None, ()),
+    "extract_dataset": ("Retrieve data, or the SQL that retrieves it, from a dataset or cohort", ("data",),
+                        extract_dataset, ()),
+    "extract_assay": ("Retrieve assay data, or the SQL that retrieves it, from a dataset or cohort", ("data",), None, (
+        ("germline", "Retrieve germline variant assay data from a dataset or cohort", ("data",),
+         extract_assay_germline),
+        ("somatic", "Retrieve somatic variant assay data from a dataset or cohort", ("data",), extract_assay_somatic),
+        ("expression", "Retrieve molecular expression assay data from a dataset or cohort", ("data",),
+         extract_assay_expression))),
+    "create_cohort": ("Create a cohort from a dataset or cohort and a list of IDs", ("data",), create_cohort, ()),
+    # dxpy registers these two without listing them in dx help or among the choices of dx.
+    "notebook": ("Launch a web notebook inside DNAnexus.", (), functools.partial(run_notebook, ssh_config_check=None),
+                 ()),
+    "loupe-viewer": ("Launch the Loupe viewer for 10x data on DNAnexus.", (), run_loupe, ()),
+}
+
+
+def add_pending_parser(subparsers, name, help_line, categories, prog=None, handler=None):
+    """A parser that takes any arguments and runs *handler* (default: say that the command is
+    not available in this version)."""
     prog = prog or "dx " + name
     # No prefix characters: options ("--name x", "-h") are taken as plain arguments, since a
     # remainder argument would not collect them when they come first.
+    suffix = " (only on the DNAnexus platform)" if handler else " (not available in this version of dx)"
     parser = subparsers.add_parser(name, help=help_line, prog=prog, add_help=False, prefix_chars="\0",
-                                   description=help_line + " (not available in this version of dx)")
+                                   description=help_line + suffix)
     parser.add_argument("arguments", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
-    parser.set_defaults(func=not_available, pending_command=prog)
-    registry.register_parser(parser, subparsers_action=subparsers, categories=categories)
+    parser.set_defaults(func=handler or not_available, pending_command=prog)
+    # Commands in no category are not listed by dx help either.
+    registry.register_parser(parser, subparsers_action=subparsers, categories=categories, add_help=bool(categories))
     return parser
 
 
 def _adder(name):
-    help_line, categories, subcommands = _PENDING[name]
+    help_line, categories, handler, subcommands = _PENDING[name]
 
     def add(subparsers):
         if not subcommands:
-            add_pending_parser(subparsers, name, help_line, categories)
+            add_pending_parser(subparsers, name, help_line, categories, handler=handler)
             return
         parser = subparsers.add_parser(name, help=help_line, prog="dx " + name, description=help_line)
         children = parser.add_subparsers(parser_class=registry.DXArgumentParser)
         children.metavar = "subcommand"
         registry.register_parser(parser, categories=categories)
-        for child, child_help, child_categories in subcommands:
-            add_pending_parser(children, child, child_help, child_categories, prog="dx %s %s" % (name, child))
+        for child, child_help, child_categories, child_handler in subcommands:
+            add_pending_parser(children, child, child_help, child_categories, prog="dx %s %s" % (name, child),
+                               handler=child_handler)
     return add
 
 

@@ -276,7 +276,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         user = None if path in UNAUTHENTICATED_ROUTES else self._authenticate()
         payload = self._parse_json(body)
         return Response.json(200, self.server.platform.call(user, path, payload, base_url=self.server.base_url,
-                                                            headers=self.headers))
+                                                            headers=self.headers, client_ip=self.client_address[0]))
 
     def _upload(self, path, body):
         parts = path.split("/")

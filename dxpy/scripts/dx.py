@@ -108,13 +108,21 @@ def _quiet_closed_stdout():
 
 # Where dxpy's dx module finds the other names it offers (colors, resolver and describe helpers,
 # exceptions, ...): searched after the command modules.
-_BORROWED_FROM = ["dxpy.cli", "dxpy.cli.parsers", "dxpy.cli.exec_io", "dxpy.cli.org", "dxpy.cli.download",
+_BORROWED_FROM = ["dxpy.cli", "dxpy.cli.console", "dxpy.cli.parsers", "dxpy.cli.exec_io", "dxpy.cli.org",
+                  "dxpy.cli.download",
                   "dxpy.utils.printing", "dxpy.utils.resolver", "dxpy.utils.describe", "dxpy.utils.pretty_print",
                   "dxpy.utils.completer", "dxpy.exceptions", "dxpy.system_requirements"]
 
 
+# Modules dxpy's dx module imports under these names.
+_MODULES = {"dx_build_app": "dxpy.scripts.dx_build_app", "workflow_builder": "dxpy.workflow_builder",
+            "workflow_cli": "dxpy.cli.workflow"}
+
+
 def __getattr__(name):
     # dxpy's names for the handlers (dxpy.scripts.dx.ls, ...) and what it imports, on first use.
+    if name in _MODULES:
+        return importlib.import_module(_MODULES[name])
     if not name.startswith("_"):
         command_modules = ["dxpy.cli." + module for module in sorted(set(m for _, m in registry.COMMAND_MODULES))]
         for module_name in command_modules + _BORROWED_FROM:

@@ -29,7 +29,7 @@ class Request(object):
     """One API call: the caller, the ID in the route (or None), the parsed input and the route's
     entry in the route table (``routes.Route``)."""
 
-    def __init__(self, platform, state, user, resource_id, payload, base_url, route, headers=None):
+    def __init__(self, platform, state, user, resource_id, payload, base_url, route, headers=None, client_ip=None):
         self.platform = platform
         self.state = state  # as handed out by platform.transaction()
         self.parts = platform.parts
@@ -39,6 +39,7 @@ class Request(object):
         self.base_url = base_url
         self.route = route
         self.headers = headers if headers is not None else {}  # the HTTP request's headers
+        self.client_ip = client_ip  # the caller's address (None when called without HTTP)
 
 
 def not_found(entity_id):

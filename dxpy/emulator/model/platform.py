@@ -104,9 +104,9 @@ class Platform(object):
 
     # API calls
 
-    def call(self, user_id, route, payload, base_url="", headers=None):
+    def call(self, user_id, route, payload, base_url="", headers=None, client_ip=None):
         """The answer to *route* called by *user_id* with *payload*; *headers* are the HTTP
-        request's (``/system/headers`` echoes them)."""
+        request's (``/system/headers`` echoes them), *client_ip* the caller's address."""
         found = ROUTES.find(route)
         if found is None:
             parsed = ROUTES.parse(route)
@@ -122,7 +122,7 @@ class Platform(object):
         with self.transaction() as state:
             settle_all(state)
             require_job_access(state, user_id, facts)
-            req = Request(self, state, user_id, resource_id, payload, base_url, facts, headers)
+            req = Request(self, state, user_id, resource_id, payload, base_url, facts, headers, client_ip)
             nonce_key = self._nonce_key(user_id, route, payload) if facts.nonce else None
             if nonce_key is not None and nonce_key in state["nonces"]:
                 return self._replay(state, nonce_key, payload)

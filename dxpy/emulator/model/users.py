@@ -89,4 +89,11 @@ def get_user_info(req):
 
 
 def system_whoami(req):
-    return {"id": req.user}
+    """The caller's ID; with ``fields: {"clientIp": true}`` also the address the call came from."""
+    fields = get(req.payload, "fields", dict, {})
+    if not all(isinstance(value, bool) for value in fields.values()):
+        raise InvalidInput("Expected the values of fields to be booleans")
+    answer = {"id": req.user}
+    if fields.get("clientIp"):
+        answer["clientIp"] = req.client_ip
+    return answer
