@@ -288,7 +288,8 @@ def test_connections_variable_is_read_at_import(tmp_path):
 
 def test_parts_held_in_memory_stay_within_the_budget():
     mib = 1024 * 1024
-    assert _transfer.parts_in_memory(16, 16 * mib) == 4
+    assert _transfer.parts_in_memory(16, 16 * mib) == 3
+    assert _transfer.parts_in_memory(16, 8 * mib) == 6
     assert _transfer.parts_in_memory(16, 1 * mib) == 16
     assert _transfer.parts_in_memory(16, 512 * mib) == 2
     assert _transfer.parts_in_memory(3, 1 * mib) == 3

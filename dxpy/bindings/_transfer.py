@@ -66,7 +66,10 @@ DEFAULT_CONNECTIONS = 16
 MAX_CONNECTIONS = 32  # dxpy.http keeps this many connections per host (POOL_SIZE)
 # Bytes of file data that transfers holding parts in memory (DXFile.write, DXFile.read)
 # keep in flight at most, whatever the number of connections (at least two parts).
-MEMORY_BUDGET = 64 * 1024 * 1024
+MEMORY_BUDGET = 48 * 1024 * 1024
+# The largest range DXFile.read fetches at once (its read buffer size may be smaller): small
+# ranges let more connections share the memory budget.
+READ_RANGE_MAX = 8 * 1024 * 1024
 
 
 def check_connections(value, what="the number of connections"):

@@ -604,10 +604,11 @@ class DXFile(DXDataObject):
 
     def _start_prefetch(self, project, kwargs):
         self._drop_read_state()
-        spans = _transfer.ranges(self._pos, self._file_length, FIRST_READ_SIZE, self._read_bufsize)
+        largest = min(self._read_bufsize, _transfer.READ_RANGE_MAX)
+        spans = _transfer.ranges(self._pos, self._file_length, FIRST_READ_SIZE, largest)
         # One range ahead per connection, as many as fit the memory budget: the reader takes
         # each one as it arrives, and the ranges ahead are held in memory until then.
-        depth = _transfer.parts_in_memory(type(self)._http_threadpool_size, self._read_bufsize)
+        depth = _transfer.parts_in_memory(type(self)._http_threadpool_size, largest)
         transfer = _transfer.Transfer(depth)
         tasks = ((start, stop, project) for start, stop in spans)
         self._prefetch = _transfer.OrderedPrefetch(transfer, depth, self._fetch_task(transfer, kwargs), tasks)
