@@ -231,16 +231,22 @@ def main():
     parser.add_argument("--link", help="serve the emulator behind this link model, "
                                        "e.g. rtt=40ms,per-connection=25MiB/s")
     parser.add_argument("--impls", default="ref,this,raw", help="comma-separated subset of ref,this,raw")
+    parser.add_argument("--baseline", metavar="DIR",
+                        help="also measure the package in DIR (an earlier version of this one) as 'base'")
     parser.add_argument("--ref-python", help="interpreter that has the reference dxpy installed")
     args = parser.parse_args()
     impls = [name for name in args.impls.split(",") if name]
     if not impls or set(impls) - {"ref", "this", "raw"}:
         parser.error("--impls takes names among ref, this, raw")
+    if args.baseline:
+        if not os.path.isdir(os.path.join(args.baseline, "dxpy")):
+            parser.error("--baseline must be a directory holding a dxpy package")
+        impls.append("base")
     if args.runs < 1 or args.threads < 1 or args.size < 1 or args.part_size < 0:
         parser.error("--runs, --threads, --size and --part-size must be positive")
 
     this_python = venv_python(THIS_VENV, "requests")
-    pythons = {"this": this_python, "raw": this_python}
+    pythons = {"this": this_python, "raw": this_python, "base": this_python}
     if "ref" in impls:
         pythons["ref"] = args.ref_python or venv_python(REF_VENV, "dxpy==" + REF_VERSION)
     with tempfile.TemporaryDirectory(prefix="bench-transfer-") as tmp:
@@ -253,7 +259,7 @@ def main():
             source_md5 = make_source(source, args.size)
             envs = {}
             for name in impls:
-                env = clean_env(home, REPO if name == "this" else None)
+                env = clean_env(home, {"this": REPO, "base": args.baseline}.get(name))
                 env.update(dx_env)
                 env["DX_WORKSPACE_ID"] = dx_env["DX_PROJECT_CONTEXT_ID"]
                 envs[name] = env
@@ -341,6 +347,14 @@ def report(args, impls, results):
             client, emulator = median(op, name, 2), median(op, name, 3)
             cells.append("%17s" % ("-" if client is None else "%.2f + %.2f" % (client * per_gib, emulator * per_gib)))
         print("%-10s %s" % (op, " ".join(cells)))
+
+    if "base" in impls:
+        print("\n%-10s %8s %8s | %9s   (base: %s)" % ("vs base", "base", "this", "this/base", args.baseline))
+        for op in ("upload", "download", "read"):
+            base, this = median(op, "base", 0), median(op, "this", 0)
+            print("%-10s %s %s | %s  MB/s;  peak RSS %s / %s MiB" % (
+                op, fmt(base), fmt(this), fmt(ratio(this, base), "%9.2f"), fmt(median(op, "base", 1), "%.0f"),
+                fmt(median(op, "this", 1), "%.0f")))
 
     targets = []
     times_ref = 3.0 if args.link else 1.5
