@@ -425,3 +425,22 @@ def test_run_batch_tsv_of_an_app(twins, app_tool, tmp_path):
         jobs = sorted((job["describe"]["name"], job["describe"]["runInput"]) for job in
                       dxpy.find_executions(project=client.project, describe=True))
         assert jobs == [("tool-first", {"number": 7}), ("tool-second", {"number": 8})]
+
+
+def make_workflow_with_inputs(project):
+    """The workflow "wlevel": inputs of its own ("count"), bound to the number of its one stage."""
+    mapper = dxpy.find_one_data_object(project=project, name="mapper", classname="applet")["id"]
+    dxpy.api.workflow_new({"project": project, "name": "wlevel", "inputs": [{"name": "count", "class": "int"}],
+                           "stages": [{"id": "only", "executable": mapper, "input": {
+                               "number": {"$dnanexus_link": {"workflowInputField": "count"}}}}]})
+
+
+@reference
+def test_run_workflow_with_inputs_of_its_own(twins):
+    twins.populate(make_workflow_with_inputs)
+    twins.assert_same("run", "wlevel", "-icount=3", "-y")
+    twins.assert_same("run", "wlevel", "-h")
+    twins.assert_same("run", "wlevel", "-ionly.number=3", "-y")
+    for client in twins.clients:
+        analyses = [e["id"] for e in executions(client.project) if e["id"].startswith("analysis-")]
+        assert [dxpy.api.analysis_describe(a)["runInput"] for a in analyses] == [{"count": 3}]
