@@ -444,3 +444,20 @@ def test_run_workflow_with_inputs_of_its_own(twins):
     for client in twins.clients:
         analyses = [e["id"] for e in executions(client.project) if e["id"].startswith("analysis-")]
         assert [dxpy.api.analysis_describe(a)["runInput"] for a in analyses] == [{"count": 3}]
+
+
+@reference
+def test_run_data_objects_by_id_and_link(twins):
+    def reads(client):
+        return dxpy.find_one_data_object(project=client.project, name="reads.fq")["id"]
+    ref, this = outputs_per_client(twins, lambda client: ("run", "mapper", "-inumber=1", "-ireads=" + reads(client),
+                                                          "-y"))
+    assert this == ref and this[0] == 0
+    ref, this = outputs_per_client(twins, lambda client: (
+        "run", "opaque", "-ilinked=" + json.dumps(dxpy.dxlink(reads(client))), "-ipath:file=reads.fq",
+        "-irecs:array:record=rec", "-y"))
+    assert this == ref and this[0] == 0
+    for client in twins.clients:
+        opaque = [dxpy.api.job_describe(e["id"]) for e in executions(client.project)][0]
+        assert opaque["runInput"]["linked"] == dxpy.dxlink(reads(client))
+        assert opaque["runInput"]["path"]["$dnanexus_link"]["id"] == reads(client)
