@@ -1,5 +1,6 @@
 """dx watch, dx find jobs/analyses/executions, dx terminate, dx ssh: this package's dx compared
 with the reference dx on the same jobs of one emulator."""
+import os
 import re
 import time
 
@@ -290,3 +291,109 @@ def test_ssh_needs_the_platform(dx_this, words):
     result = dx_this.run(*words)
     assert result.returncode == 3 and result.stdout == ""
     assert "on the DNAnexus platform" in result.stderr
+
+
+# -- dx watch --metrics top: the full-screen view, on a terminal --------------------------------
+
+WAITER = """import os, time
+import dxpy
+
+@dxpy.entry_point('main')
+def main(marker):
+    print("before", flush=True)
+    deadline = time.time() + 60
+    while not os.path.exists(marker) and time.time() < deadline:
+        time.sleep(0.05)
+    print("after", flush=True)
+    return {}
+"""
+
+
+def _terminal_keys(*names):
+    """What an xterm sends for these keys (terminfo names), as curses expects them."""
+    import curses
+    curses.setupterm("xterm", 1)
+    return [curses.tigetstr(name) for name in names]
+
+
+def _screen_until(master, text, timeout=30):
+    """What the terminal shows from *master* until *text* appears (or fail)."""
+    import select
+    seen = b""
+    deadline = time.time() + timeout
+    while text.encode() not in seen:
+        assert time.time() < deadline, "%r never appeared on the screen: %r" % (text, seen[-500:])
+        ready, _, _ = select.select([master], [], [], 0.2)
+        if ready:
+            try:
+                seen += os.read(master, 65536)
+            except OSError:  # the terminal closed: the process has gone
+                break
+    return seen
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_metrics_top_on_a_terminal(cli_emulator, dx_this, tmp_path):
+    import fcntl
+    import struct
+    import subprocess
+    import sys
+    import termios
+    marker = str(tmp_path / "go-on")
+    project = dxpy.api.project_new({"name": "top"})["id"]
+    applet_id = dxpy.api.applet_new({"project": project, "name": "waiter", "dxapi": "1.0.0",
+                                     "runSpec": {"interpreter": "python3", "code": WAITER}})["id"]
+    job = dxpy.DXApplet(applet_id).run({"marker": marker}, project=project).get_id()
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    env = dict(dx_this.env, TERM="xterm")
+    process = subprocess.Popen([sys.executable, "-m", "dxpy.scripts.dx", "watch", "--metrics", "top", job],
+                               stdin=slave, stdout=slave, stderr=slave, env=env, cwd=str(dx_this.home),
+                               start_new_session=True)
+    os.close(slave)
+    try:
+        _screen_until(master, "before")
+        os.write(master, b"?")
+        _screen_until(master, "Metrics top mode help")
+        os.write(master, b"x")  # any key goes back to the log
+        _screen_until(master, "before")
+        # up, down, page up, page down, right, end (far right: the line scrolls out), home
+        keys = _terminal_keys("kcuu1", "kcud1", "kpp", "knp", "kcuf1", "kend")
+        os.write(master, b"".join(keys))
+        time.sleep(0.5)
+        os.write(master, _terminal_keys("khome")[0])
+        _screen_until(master, "before")
+        open(marker, "w").close()  # the job prints "after" and ends: so does the view
+        _screen_until(master, "after")
+        assert process.wait(timeout=60) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(master)
+    assert dxpy.describe(job)["state"] == "done"
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_metrics_top_quits_on_q(cli_emulator, dx_this, tmp_path):
+    import subprocess
+    import sys
+    marker = str(tmp_path / "never")
+    project = dxpy.api.project_new({"name": "top-q"})["id"]
+    applet_id = dxpy.api.applet_new({"project": project, "name": "waiter", "dxapi": "1.0.0",
+                                     "runSpec": {"interpreter": "python3", "code": WAITER}})["id"]
+    job = dxpy.DXApplet(applet_id).run({"marker": marker}, project=project).get_id()
+    master, slave = os.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "dxpy.scripts.dx", "watch", "--metrics", "top", job],
+                               stdin=slave, stdout=slave, stderr=slave, env=dict(dx_this.env, TERM="xterm"),
+                               cwd=str(dx_this.home), start_new_session=True)
+    os.close(slave)
+    try:
+        _screen_until(master, "before")
+        os.write(master, b"q")
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(master)
+        open(marker, "w").close()
+    finish(job)
