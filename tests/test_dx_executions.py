@@ -397,3 +397,12 @@ def test_metrics_top_quits_on_q(cli_emulator, dx_this, tmp_path):
         os.close(master)
         open(marker, "w").close()
     finish(job)
+
+
+@reference
+@pytest.mark.parametrize("which, options", [
+    ("root", ()), ("root", ("--json",)), ("failed", ()), ("failed", ("--verbose",)), ("analysis", ()),
+    ("analysis", ("--json",)),
+])
+def test_describe_executions_of_a_tree(twins, trees, which, options):
+    same_for_each(twins, lambda client: ("describe", trees[client][which]) + options)
