@@ -8,7 +8,7 @@ import os
 import re
 import sys
 
-from ..exceptions import EXPECTED_ERR_EXIT_STATUS, DXCLIError, err_exit
+from ..exceptions import EXPECTED_ERR_EXIT_STATUS, err_exit
 from ..utils.printing import fill
 from . import registry, try_call
 from .download import download, download_one_file, local_name, refuse, refuse_existing  # noqa: F401
@@ -336,7 +336,8 @@ def get(args):
     elif klass in ("workflow", "globalworkflow"):
         get_workflow(result, args)
     elif klass == "database":
-        raise DXCLIError("dx get of database objects is not available in this version of dx")
+        from .databases import get_database
+        get_database(result, args)
     else:
         err_exit("Error: The given object is of class " + klass + " but an object of class file, record, "
                  "applet, app, or workflow was expected", EXPECTED_ERR_EXIT_STATUS)

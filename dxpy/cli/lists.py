@@ -3,22 +3,15 @@
 
 Each subcommand is one entry of ``_ADD`` / ``_REMOVE``: a function ``adder(children, command)``
 that adds its parser to *children*, the subparsers of *command* ("add" or "remove"), and
-registers it. An entry whose parser is still to come is made by ``_pending``.
+registers it.
 """
 from . import registry
+from .databases import add_list_database_parser
 from .apps import (add_developers_parser, add_users_parser, list_developers_parser, list_users_parser,
                    remove_developers_parser, remove_users_parser)
 from .org import add_membership, remove_membership
 from .parsers import env_args, stdout_args
-from .pending import add_pending_parser
 from .workflow import add_list_stages_parser, add_remove_stage_parser, add_stage_parser
-
-
-def _pending(name, help_line, categories):
-    """An adder of the not-yet-available subcommand *name* of a list command."""
-    def add(children, command):
-        add_pending_parser(children, name, help_line, categories, prog="dx %s %s" % (command, name))
-    return add
 
 
 def _member_parser(children, command, help_line, handler):
@@ -80,7 +73,7 @@ _LIST = [
     list_users_parser,
     list_developers_parser,
     lambda children, _command: add_list_stages_parser(children),
-    _pending("database", "List entities associated with a specific database", ("data",)),
+    add_list_database_parser,
 ]
 
 
