@@ -213,6 +213,11 @@ def _report_reused_stages(workflow, input_json, kwargs):
         print()
 
 
+def _print_destination(executable, dest_proj, dest_path):
+    print(fill("Calling " + executable.get_id() + " with output destination " + dest_proj + ":" + dest_path,
+               subsequent_indent="  ") + "\n")
+
+
 def _confirm():
     if not prompt_for_yn("Confirm running the executable with this input", default=True):
         sys.exit(0)
@@ -237,8 +242,7 @@ def _run_one(args, executable, dest_proj, dest_path, input_json, kwargs):
     if args.confirm and INTERACTIVE_CLI:
         _confirm()
     if not args.brief:
-        print(fill("Calling " + executable.get_id() + " with output destination " + dest_proj + ":" + dest_path,
-                   subsequent_indent="  ") + "\n")
+        _print_destination(executable, dest_proj, dest_path)
     try:
         execution = executable.run(input_json, **kwargs)
     except dxpy.PermissionDenied as error:
@@ -272,8 +276,7 @@ def _run_batch(args, executable, dest_proj, dest_path, input_json, kwargs):
     if args.confirm and INTERACTIVE_CLI:
         _confirm()
     if not args.brief:
-        print(fill("Calling " + executable.get_id() + " with output destination " + dest_proj + ":" + dest_path,
-                   subsequent_indent="  ") + "\n")
+        _print_destination(executable, dest_proj, dest_path)
     executions = batch_run(executable, batch, kwargs, args.batch_folders)
     print(",".join(execution.get_id() for execution in executions))
     sys.stdout.flush()
