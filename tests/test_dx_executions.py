@@ -406,3 +406,11 @@ def test_metrics_top_quits_on_q(cli_emulator, dx_this, tmp_path):
 ])
 def test_describe_executions_of_a_tree(twins, trees, which, options):
     same_for_each(twins, lambda client: ("describe", trees[client][which]) + options)
+
+
+@reference
+def test_wait_for_executions(twins, trees):
+    assert same_for_each(twins, lambda client: ("wait", trees[client]["analysis"]))[0] == 0
+    assert same_for_each(twins, lambda client: ("wait", trees[client]["root"], trees[client]["analysis"]))[0] == 0
+    assert same_for_each(twins, lambda client: ("wait", trees[client]["failed"]))[0] == 3
+    assert same_for_each(twins, lambda client: ("wait", "analysis-" + "B" * 24))[0] == 3
