@@ -46,7 +46,7 @@ class FakePlatform(object):
     def authenticate(self, token):
         return self.tokens.get(token)
 
-    def call(self, user_id, route, payload, base_url="", headers=None):
+    def call(self, user_id, route, payload, base_url="", headers=None, client_ip=None):
         with self.lock:
             self.calls.append((user_id, route, payload))
         if route == "/system/whoami":
