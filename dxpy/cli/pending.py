@@ -65,8 +65,6 @@ _PENDING = {
     "build_asset": ("Build an asset bundle", ("exec",), build_asset, ()),
     "generate_batch_inputs": ("Generate a batch plan (one or more TSV files) for batch execution", ("exec",),
                               None, ()),
-    "archive": ("Archive files, or the files of a folder, in one project", ("fs",), None, ()),
-    "unarchive": ("Unarchive files, or the files of a folder, in one project", ("fs",), None, ()),
     "extract_dataset": ("Retrieve data, or the SQL that retrieves it, from a dataset or cohort", ("data",),
                         extract_dataset, ()),
     "extract_assay": ("Retrieve assay data, or the SQL that retrieves it, from a dataset or cohort", ("data",), None, (

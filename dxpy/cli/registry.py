@@ -33,8 +33,8 @@ COMMAND_MODULES = [
     ("unset_properties", "metadata"), ("close", "metadata"), ("wait", "metadata"),
     ("get", "data"), ("find", "finding"), ("notebook", "pending"), ("loupe-viewer", "pending"),
     ("api", "projects"),
-    ("generate_batch_inputs", "pending"), ("publish", "apps"), ("archive", "pending"),
-    ("unarchive", "pending"), ("extract_dataset", "pending"), ("extract_assay", "pending"),
+    ("generate_batch_inputs", "pending"), ("publish", "apps"), ("archive", "archival"),
+    ("unarchive", "archival"), ("extract_dataset", "pending"), ("extract_assay", "pending"),
     ("create_cohort", "pending"),
     ("help", "helping"),
 ]

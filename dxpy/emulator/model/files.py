@@ -123,6 +123,9 @@ def file_download(req):
     filename = get(req.payload, "filename", str, obj["name"])
     if obj["state"] != "closed":
         raise InvalidState("%s is in the %s state and cannot be downloaded" % (obj["id"], obj["state"]))
+    if obj.get("archivalState", "live") != "live":
+        raise InvalidState("%s is %s (archivalState): only live files can be downloaded; unarchive it first"
+                           % (obj["id"], obj["archivalState"]))
     return download_url(req, obj["id"], filename, URL_LIFETIME_MS if duration is None else duration * 1000)
 
 

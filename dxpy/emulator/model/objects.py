@@ -93,7 +93,7 @@ def links_in(value):
 def describe_object(obj, payload):
     """The describe output of *obj* for the describe input *payload*."""
     full = dict((key, copy.deepcopy(value)) for key, value in obj.items() if not key.startswith("_"))
-    full.update({"sponsored": False, "archivalState": "live",
+    full.update({"sponsored": False, "archivalState": obj.get("archivalState", "live"),
                  "links": sorted(set(links_in(obj["details"])))})
     extras = [name for name in _EXTRA_FIELDS if not get(payload, name, bool, False)]
     return select(full, extras, payload)
