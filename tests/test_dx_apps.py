@@ -228,3 +228,18 @@ def test_publish_bad_input(twins, catalogue, words, message):
     code, _out, err = twins.assert_same(*words)
     assert code == 3 and message in err
     assert dxpy.api.app_describe("app-draft/0.0.1").get("published") is None
+
+
+def test_find_results_as_data(catalogue):
+    # The results behind dx find apps / globalworkflows, parsed from the same command lines.
+    from dxpy.cli import registry
+    from dxpy.scripts.dx import find_apps_result, find_global_workflows_result
+    apps = find_apps_result(registry.build_parser(["find"]).parse_args(["find", "apps"]))
+    found = [(app["describe"]["name"], app["describe"]["version"]) for app in apps]
+    assert found == sorted(found)  # by name, the default version of each published app
+    assert ("caller", "0.1.0") in found and ("mapper", "2.0.0") in found and ("mapper", "1.0.0") not in found
+    brief = find_apps_result(registry.build_parser(["find"]).parse_args(["find", "apps", "--brief", "--name", "m*"]))
+    assert list(brief) == [{"id": catalogue["mapper"]}]
+    workflows = find_global_workflows_result(registry.build_parser(["find"]).parse_args(
+        ["find", "globalworkflows", "--unpublished"]))
+    assert [workflow["describe"]["name"] for workflow in workflows] == ["draftflow"]

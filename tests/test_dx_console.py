@@ -35,6 +35,9 @@ def test_dx_module_offers_dxpy_names():
     import dxpy.workflow_builder
     assert dx_module.workflow_cli is dxpy.cli.workflow and dx_module.workflow_builder is dxpy.workflow_builder
     assert dx_module.eprint is eprint and dx_module.args_list is not None
+    from dxpy.cli import databases
+    assert (dx_module.list_database_files, dx_module.get_database) == (databases.list_database_files,
+                                                                      databases.get_database)
     assert dx_module.process_list_of_usernames(["Alice", "user-bob", "org-x", "PUBLIC"]) == [
         "user-alice", "user-bob", "org-x", "PUBLIC"]
     with pytest.raises(AttributeError):
@@ -121,3 +124,9 @@ def test_unknown_command_lists_the_same_choices_as_dxpy(twins):
     choices = [err[err.index("error: argument command"):] for _code, _out, err in (ref, this)]
     assert (this[0], choices[1]) == (ref[0], choices[0]) == (2, choices[0])
     assert "find, notebook, loupe-viewer, api" in choices[1].replace("\n", " ")
+
+
+def test_help_lists_the_categories():
+    from dxpy.scripts.dx import category_list
+    assert category_list.split("\n  ")[0] == "all\t\tAll commands"
+    assert "CATEGORIES\n\n  " + category_list in dx("help", "--help").stdout

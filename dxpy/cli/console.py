@@ -59,6 +59,8 @@ class DXCLICompleter(object):
     run, install and uninstall). ``complete(text, state)`` is readline's completer protocol."""
 
     silent_commands = {"export"}
+    # command -> its subcommands ("project " ...), read from the command tree by each completer
+    subcommands = {}
 
     def __init__(self):
         from . import registry

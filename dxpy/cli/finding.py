@@ -10,7 +10,8 @@ from .org import find_orgs, org_find_apps, org_find_members, org_find_projects
 from .parsers import (contains_phi, delim_arg, env_args, find_by_properties_and_tags_args, json_arg, no_color_arg,
                       stdout_args)
 
-__all__ = ["find_apps", "find_global_workflows", "find_data", "find_projects", "find_orgs", "print_find_results"]
+__all__ = ["find_apps", "find_apps_result", "find_global_workflows", "find_global_workflows_result",
+           "find_data", "find_projects", "find_orgs", "print_find_results"]
 
 DATA_CLASSES = ["record", "file", "applet", "workflow", "database"]
 
@@ -147,18 +148,28 @@ def _find_global_executables(search, args, installed=None):
     return sorted(results, key=lambda result: result["describe"]["name"])
 
 
+def find_apps_result(args):
+    """The apps that ``dx find apps`` with *args* lists (results of ``dxpy.find_apps``)."""
+    import dxpy
+    return _find_global_executables(dxpy.find_apps, args, args.installed)
+
+
+def find_global_workflows_result(args):
+    """The global workflows that ``dx find globalworkflows`` with *args* lists."""
+    import dxpy
+    return _find_global_executables(dxpy.find_global_workflows, args)
+
+
 def find_apps(args):
     """``dx find apps``."""
-    import dxpy
     from . import try_call
-    try_call(lambda: print_find_results(_find_global_executables(dxpy.find_apps, args, args.installed), args))
+    try_call(lambda: print_find_results(find_apps_result(args), args))
 
 
 def find_global_workflows(args):
     """``dx find globalworkflows``."""
-    import dxpy
     from . import try_call
-    try_call(lambda: print_find_results(_find_global_executables(dxpy.find_global_workflows, args), args))
+    try_call(lambda: print_find_results(find_global_workflows_result(args), args))
 
 
 

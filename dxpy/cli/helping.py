@@ -6,12 +6,15 @@ from . import registry
 _CATEGORY_WIDTH = 18
 
 
+# Each category with its description, as dx help's description lists them.
+category_list = "\n  ".join(name + registry.parser_categories[name]["desc"]
+                            for name in registry.parser_categories_sorted)
+
+
 def _help_description():
-    categories = "\n  ".join(name + registry.parser_categories[name]["desc"]
-                             for name in registry.parser_categories_sorted)
     return "\n".join([
         fill("Shows the help of a command (or of one of its subcommands), or lists the commands of a category."),
-        "", "CATEGORIES", "", "  " + categories, "", "EXAMPLE", "",
+        "", "CATEGORIES", "", "  " + category_list, "", "EXAMPLE", "",
         "  " + fill('To list the commands for running and watching jobs, then read the help of "dx run":',
                     subsequent_indent="  "),
         "", "  $ dx help exec", "    <the execution commands>", "  $ dx help run", "    <the help of dx run>",
