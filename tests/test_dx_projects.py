@@ -312,15 +312,7 @@ def test_api_errors(twins, cli_emulator, tmp_path):
     assert project_fields(bobs, "tags")["tags"] == []
 
 
-# -- later work, and the helpers dxpy.scripts.dx exports -----------------------------------------
-
-@pytest.mark.parametrize("words", [("new", "user", "-u", "bob")])
-def test_subcommands_of_later_work(dx_this, words):
-    result = dx_this.run(*words)
-    assert (result.returncode, result.stdout) == (3, "")
-    assert result.stderr == ('dxpy.exceptions.DXCLIError: "dx %s %s" is not available in this version of dx\n'
-                             % words[:2])
-
+# -- the helpers dxpy.scripts.dx exports ---------------------------------------------------------
 
 def test_exported_helpers(monkeypatch):
     import datetime

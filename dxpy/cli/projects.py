@@ -10,8 +10,9 @@ import sys
 
 from ..exceptions import DXCLIError, err_exit
 from ..utils.printing import fill
-from . import pending, registry, workflow
+from . import registry, workflow
 from .org import new_org, update_membership, update_org
+from .users import add_new_user_parser
 from .parsers import (env_args, parser_dataobject_args, parser_single_dataobject_output_args,
                       stdout_args)
 
@@ -471,7 +472,7 @@ def _add_new(subparsers):
     children = parser.add_subparsers(parser_class=registry.DXArgumentParser)
     children.metavar = "class"
     registry.register_parser(parser, categories="data")
-    pending.add_pending_parser(children, "user", "Create a new user account", "other", prog="dx new user")
+    add_new_user_parser(children)
     _add_new_org(children)
     _add_new_project(children)
     _add_new_record(children)

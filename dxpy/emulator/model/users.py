@@ -4,7 +4,7 @@ User and org IDs are handles (``user-alice``, ``org-lab``), not the 24-character
 other entities; ``handle_class`` recognizes them."""
 import re
 
-from ..errors import InvalidInput, ResourceNotFound
+from ..errors import InvalidInput, InvalidState, PermissionDenied, ResourceNotFound
 from .containers import DEFAULT_REGION
 from .describe import select
 from .ids import now_ms
@@ -97,3 +97,39 @@ def system_whoami(req):
     if fields.get("clientIp"):
         answer["clientIp"] = req.client_ip
     return answer
+
+
+_USERNAME = re.compile(r"^[a-z][a-z0-9_.]{2,}$")
+_MAX_TOKEN_DURATION_MS = 30 * 24 * 60 * 60 * 1000
+
+
+def user_new(req):
+    """The auth server's ``/user/new``: an admin of ``provisioningOrg`` (the org the account
+    is made on behalf of, required here) creates the account ``user-<username>``."""
+    payload = req.payload
+    username = get(payload, "username", str).lower()
+    if not _USERNAME.match(username):
+        raise InvalidInput("Invalid username %r: a letter, then at least two letters, digits, '_' or '.'" % username)
+    email = get(payload, "email", str)
+    if "@" not in email.strip("@"):
+        raise InvalidInput("Invalid email address %r" % email)
+    names = dict((field, get(payload, field, str, "")) for field in ("first", "middle", "last", "occupation"))
+    duration = get(payload, "tokenDuration", int, None)
+    if duration is not None and not 0 < duration <= _MAX_TOKEN_DURATION_MS:
+        raise InvalidInput("tokenDuration must be a positive number of milliseconds, 30 days at most")
+    org_id = get(payload, "provisioningOrg", str, None)
+    org = req.state.get("orgs", {}).get(org_id) if org_id is not None else None
+    member = org["members"].get(req.user) if org is not None else None
+    if member is None or member.get("level") != "ADMIN":
+        raise PermissionDenied("Creating a user account needs provisioningOrg, an org in which the caller is ADMIN")
+    bill_to = get(payload, "billTo", str, None)
+    if bill_to is not None and bill_to not in req.state.get("orgs", {}):
+        raise ResourceNotFound("The org %s could not be found" % bill_to)
+    user_id = "user-" + username
+    if user_id in req.state["users"]:
+        raise InvalidState("The username %s is already taken" % username)
+    user = new_user(req.state, user_id, names["first"] or username, names["last"], email)
+    user.update({"middle": names["middle"], "occupation": names["occupation"], "provisioningOrg": org_id})
+    if bill_to is not None:
+        user["billTo"] = bill_to
+    return {"id": user_id}
