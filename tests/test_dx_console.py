@@ -112,6 +112,13 @@ def test_platform_only_commands_say_why_and_exit_3(words, command):
     assert '"dx %s"' % command in result.stderr and "use dxpy's own dx against the DNAnexus platform" in result.stderr
 
 
+def test_dataset_commands_live_where_dxpy_has_them():
+    import dxpy.cli
+    import dxpy.scripts.dx as dx_module
+    assert dx_module.extract_dataset is dxpy.cli.dataset_utilities.extract_dataset
+    assert dx_module.create_cohort is dxpy.cli.dataset_utilities.create_cohort
+
+
 def test_notebook_and_loupe_viewer_are_not_listed_by_help():
     listing = dx("help", "all").stdout
     assert "notebook" not in listing and "loupe-viewer" not in listing

@@ -42,7 +42,8 @@ def prompt_for_yn(prompt_str, default=None):
         print("Error: unrecognized response")
 
 
-_SUBMODULES = ("cp", "download", "exec_io", "help_messages", "org", "output_handling", "parsers", "workflow")
+_SUBMODULES = ("cp", "dataset_utilities", "download", "exec_io", "help_messages", "org", "output_handling", "parsers",
+               "workflow")
 
 
 def __getattr__(name):

@@ -10,49 +10,31 @@ import functools
 
 from ..exceptions import DXCLIError
 from . import registry
+from .dataset_utilities import (create_cohort, extract_assay_expression, extract_assay_germline,
+                                extract_assay_somatic, extract_dataset)
 
 # Why a platform-only command cannot run here, by the service it needs.
-_SPARK = "queries the platform's dataset service (Spark SQL over the dataset's database)"
 _APPS = "runs the platform's {} app on a DNAnexus worker and connects to it"
 _EMULATOR = (", which the local emulator does not provide and this dx does not drive: use dxpy's own dx "
              "against the DNAnexus platform for it.")
 
 
-def _needs_platform(command, why):
+def needs_platform(command, why):
+    """Refuse ``dx COMMAND``, which needs *why* (a service only the DNAnexus platform has)."""
     raise DXCLIError('"dx %s" %s%s' % (command, why, _EMULATOR))
 
 
-def extract_dataset(args):
-    _needs_platform("extract_dataset", _SPARK)
-
-
-def extract_assay_germline(args):
-    _needs_platform("extract_assay germline", _SPARK)
-
-
-def extract_assay_somatic(args):
-    _needs_platform("extract_assay somatic", _SPARK)
-
-
-def extract_assay_expression(args):
-    _needs_platform("extract_assay expression", _SPARK)
-
-
-def create_cohort(args):
-    _needs_platform("create_cohort", _SPARK)
-
-
 def build_asset(args):
-    _needs_platform("build_asset", "builds the asset bundle in a job of the platform's asset-builder app, "
+    needs_platform("build_asset", "builds the asset bundle in a job of the platform's asset-builder app, "
                                    "on the platform's Ubuntu images")
 
 
 def run_notebook(args, ssh_config_check):
-    _needs_platform("notebook", _APPS.format("cloud_workstation"))
+    needs_platform("notebook", _APPS.format("cloud_workstation"))
 
 
 def run_loupe(args):
-    _needs_platform("loupe-viewer", _APPS.format("Loupe viewer"))
+    needs_platform("loupe-viewer", _APPS.format("Loupe viewer"))
 
 
 def not_available(args):

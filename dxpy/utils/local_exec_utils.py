@@ -33,7 +33,7 @@ import threading
 import time
 
 import dxpy
-from . import job_launcher
+from . import file_load_utils, job_launcher  # noqa: F401  (dxpy exposes file_load_utils here)
 from .exec_utils import DXJSONEncoder
 from .describe import (JOB_STATES, get_field_from_jbor, get_index_from_jbor, get_job_from_jbor, is_job_ref,
                        job_output_to_str)
