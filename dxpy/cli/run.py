@@ -13,9 +13,11 @@ import os
 import sys
 
 import dxpy
-from ..exceptions import DXCLIError, DXError, err_exit
+from ..exceptions import DXCLIError, err_exit
 from ..utils.printing import BOLD, fill, pager
 from . import INTERACTIVE_CLI, prompt_for_yn, registry, try_call
+from .console import get_client_ip
+from .ssh_keys import verify_ssh_config
 from .parsers import (DXParserError, env_args, exec_input_args, extra_args, instance_type_arg, process_extra_args,
                       process_instance_count_arg, process_instance_type_arg, process_instance_type_by_executable_arg,
                       process_properties_args, property_args, stdout_args, tag_args)
@@ -371,28 +373,6 @@ def _take_clone_settings(args, clone_desc, dest_proj, dest_path):
 
 # -- checking the options ---------------------------------------------------------------------------
 
-def _client_ip():
-    return dxpy.api.system_whoami({"fields": {"clientIp": True}}).get("clientIp")
-
-
-def _verify_ssh_config():
-    """Warn, and ask, when the account's SSH key is not the one this computer has."""
-    from ..utils.printing import RED
-    try:
-        with open(os.path.join(dxpy.config.get_user_conf_dir(), "ssh_id.pub")) as key_file:
-            user = try_call(dxpy.api.user_describe, try_call(dxpy.whoami))
-            if "sshPublicKey" not in user:
-                raise DXError("User's SSH public key is not set")
-            if key_file.read() != user["sshPublicKey"]:
-                raise DXError("Public key mismatch")
-    except Exception as error:
-        message = RED("Warning:") + " Unable to verify configuration of your account for SSH connectivity: " + \
-            "{}. SSH connection will likely fail. To set up your account for SSH, quit this command and run ".format(
-                error) + BOLD("dx ssh_config") + ". Continue with the current command?"
-        if not prompt_for_yn(fill(message), default=False):
-            err_exit(expected_exceptions=(IOError, DXError))
-
-
 def _ssh_options(args):
     """--allow-ssh, --ssh, --ssh-proxy and --debug-on: the addresses allowed to connect."""
     if args.ssh:
@@ -401,15 +381,15 @@ def _ssh_options(args):
     client_ip = None
     if args.allow_ssh is not None and any(address is None for address in args.allow_ssh):
         args.allow_ssh = [address for address in args.allow_ssh if address is not None]
-        client_ip = _client_ip()
+        client_ip = get_client_ip()
         args.allow_ssh.append(client_ip)
     if args.allow_ssh is None and args.debug_on:
-        client_ip = _client_ip()
+        client_ip = get_client_ip()
         args.allow_ssh = [client_ip]
     if args.ssh_proxy:
         raise DXCLIError("Option --ssh-proxy cannot be specified without --ssh")
     if args.allow_ssh or args.debug_on:
-        _verify_ssh_config()
+        verify_ssh_config()
     if not args.brief and client_ip is not None:
         print("Detected client IP as '{}'. Setting allowed IP ranges to '{}'. To change the permitted IP addresses "
               "use --allow-ssh.".format(client_ip, ", ".join(args.allow_ssh)))

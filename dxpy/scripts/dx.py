@@ -109,7 +109,7 @@ def _quiet_closed_stdout():
 # Where dxpy's dx module finds the other names it offers (colors, resolver and describe helpers,
 # exceptions, ...): searched after the command modules.
 _BORROWED_FROM = ["dxpy.cli", "dxpy.cli.console", "dxpy.cli.databases", "dxpy.cli.users", "dxpy.cli.parsers",
-                  "dxpy.cli.exec_io", "dxpy.cli.org", "dxpy.cli.download",
+                  "dxpy.cli.ssh_keys", "dxpy.cli.exec_io", "dxpy.cli.org", "dxpy.cli.download",
                   "dxpy.utils.printing", "dxpy.utils.resolver", "dxpy.utils.describe", "dxpy.utils.pretty_print",
                   "dxpy.utils.completer", "dxpy.exceptions", "dxpy.system_requirements"]
 

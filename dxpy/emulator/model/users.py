@@ -69,12 +69,41 @@ def describe_user(req, user_id, payload):
             "middle": user["middle"], "last": user["last"],
             "fullName": " ".join(part for part in (user["first"], user["middle"], user["last"]) if part)}
     if user_id == req.user:
+        if "sshPublicKey" in user:
+            full["sshPublicKey"] = user["sshPublicKey"]
         full.update({"email": user["email"], "billTo": user.get("billTo", user_id),
                      "created": user["created"], "modified": user["modified"],
                      "appsInstalled": _apps_installed(req, user_id), "subscriptions": [],
                      "orgs": _memberships(req, user_id), "permittedRegions": permitted_regions(user)})
     extras = [name for name in _EXTRA_FIELDS if not get(payload, name, bool, False)]
     return select(full, extras, payload)
+
+
+_UPDATABLE_NAMES = ("first", "middle", "last")
+
+
+def user_update(req):
+    """Change the caller's own names and SSH public key (``sshPublicKey``; null removes it)."""
+    if req.id != req.user:
+        raise PermissionDenied("Only %s can update its own account" % req.id)
+    user = _user(req, req.id)
+    unknown = sorted(set(req.payload) - set(_UPDATABLE_NAMES) - {"sshPublicKey"})
+    if unknown:
+        raise InvalidInput("The emulator updates only first, middle, last and sshPublicKey, not %s"
+                           % ", ".join(unknown))
+    changes = dict((name, get(req.payload, name, str)) for name in _UPDATABLE_NAMES if name in req.payload)
+    if "sshPublicKey" in req.payload:
+        key = get(req.payload, "sshPublicKey", (str, type(None)))
+        if key is not None and not key.strip():
+            raise InvalidInput("Expected sshPublicKey to be a public key, or null to remove it")
+        changes["sshPublicKey"] = key
+    for name, value in changes.items():
+        if value is None:
+            user.pop(name, None)
+        else:
+            user[name] = value
+    user["modified"] = now_ms()
+    return {"id": req.id}
 
 
 def user_describe(req):
