@@ -133,6 +133,15 @@ def test_unknown_command_lists_the_same_choices_as_dxpy(twins):
     assert "find, notebook, loupe-viewer, api" in choices[1].replace("\n", " ")
 
 
+def test_watch_metrics_help_and_run_instance_count_help():
+    import dxpy.scripts.dx as dx_module
+    from dxpy.cli import watch
+    assert dx_module.MetricsHelpAction is watch.MetricsHelpAction
+    result = dx("watch", "--metrics-help")
+    assert result.returncode == 0 and result.stdout.startswith("Detailed job metrics in dx watch")
+    assert dx_module.ic_format in " ".join(dx("run", "--help").stdout.split())
+
+
 def test_help_lists_the_categories():
     from dxpy.scripts.dx import category_list
     assert category_list.split("\n  ")[0] == "all\t\tAll commands"

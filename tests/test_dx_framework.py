@@ -91,6 +91,21 @@ def test_module_entry_point_and_closed_pipe():
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
 
 
+@pytest.mark.parametrize("words", [["ls", "--help"], ["watch", "--metrics-help"]])
+def test_help_into_a_closed_pipe_ends_quietly(words):
+    # Nobody reads the pipe at all: the first write of the help fails.
+    import os
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run([sys.executable, "-m", "dxpy.scripts.dx"] + words, stdout=write_end,
+                                stderr=subprocess.PIPE, cwd=REPO, timeout=60)
+    finally:
+        os.close(write_end)
+    stderr = result.stderr.decode()
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
+
+
 def _interruptible():
     # A shell starts background jobs with SIGINT ignored, and Python keeps an inherited "ignore":
     # give dx the default disposition, as a terminal's foreground process has.

@@ -371,6 +371,10 @@ def _take_clone_settings(args, clone_desc, dest_proj, dest_path):
     return dest_proj, dest_path
 
 
+# The form of --instance-count's mapping, as its help shows it.
+ic_format = '\'{"entrypoint": <number of instances>}\''
+
+
 # -- checking the options ---------------------------------------------------------------------------
 
 def _ssh_options(args):
@@ -553,7 +557,7 @@ def _add_run(subparsers):
     parser.add_argument("--batch-tsv", dest="batch_tsv", metavar="FILE",
                         help=_help("A tab separated table of inputs: one run per row"))
     parser.add_argument("--instance-count", metavar="INSTANCE_COUNT_OR_MAPPING", action="append",
-                        help=_help('Spark cluster size: a number, or a JSON map {"entrypoint": <number>}'))
+                        help=_help("Spark cluster size: a number, or a JSON map " + ic_format))
     parser.add_argument("--input-help", nargs=0, action=_InputHelp,
                         help=_help("Print help and examples for how to specify inputs"))
     parser.add_argument("--detach", action="store_true",

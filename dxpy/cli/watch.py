@@ -40,7 +40,9 @@ A METRICS line reads, for example:
 where the rates come from the difference between two measurements."""
 
 
-class _MetricsHelp(argparse.Action):
+class MetricsHelpAction(argparse.Action):
+    """``--metrics-help``: what the --metrics modes show, then exit."""
+
     def __call__(self, parser, namespace, values, option_string=None):
         print(_METRICS_HELP)
         parser.exit(0)
@@ -189,7 +191,7 @@ def _add_arguments(parser):
                         help="Print the messages logged so far and exit, instead of waiting for the rest")
     parser.add_argument("--metrics", choices=["interspersed", "none", "top", "csv"], default="interspersed",
                         help="How to show detailed job metrics, when the job collected them (see --metrics-help)")
-    parser.add_argument("--metrics-help", action=_MetricsHelp, nargs=0,
+    parser.add_argument("--metrics-help", action=MetricsHelpAction, nargs=0,
                         help="Print help for displaying detailed job metrics")
     parser.set_defaults(func=watch)
 

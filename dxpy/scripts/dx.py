@@ -78,7 +78,11 @@ def main():
         registry.build_parser().print_help()
         sys.exit(1)
     parser = registry.build_parser(argv)
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)  # --help and the like print here
+    except BrokenPipeError:
+        _quiet_closed_stdout()
+        sys.exit(3)
     dxpy.USER_AGENT += " dx-" + str(getattr(args, "command", ""))
     set_cli_colors(args)
     set_delim(args)
