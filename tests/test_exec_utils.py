@@ -511,15 +511,15 @@ def test_install_failure_shows_the_log(capsys, tmp_path):
 
 
 def test_install_bundle_downloads_and_unpacks(dx_emulator, monkeypatch):
-    file_id = dxpy.api.file_new({"project": dx_emulator.project_id, "name": "bundle.tar.gz"})["id"]
+    file_id = dxpy.upload_string("", name="bundle.tar.gz", project=dx_emulator.project_id, wait_on_close=True).get_id()
     workspace = dxpy.api.project_new({"name": "workspace without the bundle"})["id"]
     downloads = []
 
     def download(link, filename, project=None, **kwargs):
-        # Stands in for the file transfer; the lookup is the real API's answer.
-        fields = {"project": project} if project else {}
-        desc = dxpy.api.file_describe(link["$dnanexus_link"], fields)
-        downloads.append((filename, project, desc["name"]))
+        # Stands in for the file transfer; asking for the URL is the real API's answer (it names
+        # a project only if that project holds the file).
+        dxpy.api.file_download(link["$dnanexus_link"], {"project": project} if project else {})
+        downloads.append((filename, project, dxpy.api.file_describe(link["$dnanexus_link"])["name"]))
 
     monkeypatch.setattr(dxpy, "download_dxfile", download, raising=False)
     monkeypatch.setattr(dxpy, "WORKSPACE_ID", workspace)
