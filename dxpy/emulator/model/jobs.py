@@ -149,9 +149,11 @@ def _find(req, classes):
     describe = describe_option(payload)
     starting = get(payload, "starting", (str, type(None)), None)
     limit = limit_of(payload)
-    found = sorted((job for job in req.state.get("jobs", {}).values()
-                    if job["class"] in classes and _visible(req, job) and matches(job)),
-                   key=lambda job: (-job["created"], job["id"]))
+    # Newest first; of those made in the same millisecond, the one made last (an analysis's
+    # stage jobs before the analysis), so that every listing and page comes in one order.
+    made = [job for job in req.state.get("jobs", {}).values()
+            if job["class"] in classes and _visible(req, job) and matches(job)]
+    found = [job for _, job in sorted(enumerate(made), key=lambda pair: (-pair[1]["created"], -pair[0]))]
     page, following = paginate(found, lambda job: job["id"], starting, limit)
     results = []
     for job in page:
