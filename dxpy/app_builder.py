@@ -529,15 +529,6 @@ def _confirmed(message, question, confirm, skipped_warning):
     return answer.lower().startswith("y")
 
 
-def _set_categories(app_id, wanted):
-    existing = set(dxpy.api.app_list_categories(app_id)["categories"])
-    to_add, to_remove = set(wanted) - existing, existing - set(wanted)
-    if to_add:
-        dxpy.api.app_add_categories(app_id, input_params={"categories": list(to_add)})
-    if to_remove:
-        dxpy.api.app_remove_categories(app_id, input_params={"categories": list(to_remove)})
-
-
 def _set_developers(app_id, wanted, confirm):
     existing = set(dxpy.api.app_list_developers(app_id)["developers"])
     to_add, to_remove = set(wanted) - existing, existing - set(wanted)
@@ -596,7 +587,7 @@ def _create_app(applet_or_regional_options, app_name, src_dir, publish=False, se
         app_spec["billTo"] = billTo
     app_id = _make_version(app_spec, try_versions or [app_spec["version"]], try_update, brief)
 
-    _set_categories(app_id, app_spec.get("categories", []))
+    dxpy.executable_builder.set_categories("app", app_id, app_spec.get("categories", []))
     if app_spec.get("developers") is not None:
         _set_developers(app_id, app_spec["developers"], confirm)
     _set_authorized_users(app_id, app_spec["name"], app_spec.get("authorizedUsers"), confirm, brief)

@@ -1,5 +1,5 @@
 """What building apps, applets, workflows and global workflows share: where an executable goes
-(``--destination``), documentation files inlined into the spec, the billTo, developer rights,
+(``--destination``), documentation files inlined into the spec, the billTo, developer rights, categories
 and the regions a global executable is enabled in."""
 import collections
 import os
@@ -57,6 +57,19 @@ def project_region(project):
         _project_regions[project] = dxpy.api.project_describe(
             project, input_params={"fields": {"region": True}})["region"]
     return _project_regions[project]
+
+
+def set_categories(api_class, executable_id, wanted):
+    """Make the categories of an app or global workflow (*api_class* "app" or "global_workflow",
+    as named in dxpy.api) exactly *wanted*: they belong to all its versions, so the ones not
+    wanted go."""
+    existing = set(getattr(dxpy.api, api_class + "_list_categories")(executable_id)["categories"])
+    to_add, to_remove = set(wanted) - existing, existing - set(wanted)
+    if to_add:
+        getattr(dxpy.api, api_class + "_add_categories")(executable_id, input_params={"categories": list(to_add)})
+    if to_remove:
+        getattr(dxpy.api, api_class + "_remove_categories")(executable_id,
+                                                            input_params={"categories": list(to_remove)})
 
 
 def delete_temporary_projects(projects):

@@ -112,12 +112,7 @@ def _get_unsupported_keys(keys, supported_keys):
 def _set_categories_on_workflow(global_workflow_id, categories_to_set):
     """Categories belong to all versions of a global workflow."""
     assert isinstance(categories_to_set, list)
-    existing = set(dxpy.api.global_workflow_list_categories(global_workflow_id)["categories"])
-    to_add, to_remove = set(categories_to_set) - existing, existing - set(categories_to_set)
-    if to_add:
-        dxpy.api.global_workflow_add_categories(global_workflow_id, input_params={"categories": list(to_add)})
-    if to_remove:
-        dxpy.api.global_workflow_remove_categories(global_workflow_id, input_params={"categories": list(to_remove)})
+    dxpy.executable_builder.set_categories("global_workflow", global_workflow_id, categories_to_set)
 
 
 def _version_exists(json_spec, name=None, version=None):

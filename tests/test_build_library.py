@@ -145,6 +145,24 @@ def test_delete_temporary_projects_goes_on_past_failures(dx_emulator):
         dxpy.api.project_describe(temporary)
 
 
+def test_categories_of_apps_and_global_workflows(dx_emulator, tmp_path):
+    project = dx_emulator.project_id
+    source = make_source(str(tmp_path / "lib_sorted"), name="lib_sorted", categories=["Import", "Export"])
+    app = dx_build_app.build_and_upload_locally(source, "app", brief=True, return_object_dump=True)
+    assert sorted(dxpy.api.app_list_categories(app["id"])["categories"]) == ["Export", "Import"]
+    applet = dxpy.api.applet_new({"project": project, "name": "stage", "dxapi": "1.0.0",
+                                  "runSpec": {"interpreter": "bash", "code": CODE}})["id"]
+    workflow = dxpy.api.workflow_new({"project": project, "stages": [{"id": "s", "executable": applet}]})["id"]
+    global_workflow = dxpy.api.global_workflow_new({"name": "lib_flow", "version": "0.1.0", "categories": ["Old"],
+                                                    "regionalOptions": {"aws:us-east-1": {"workflow": workflow}}})["id"]
+    for kind, executable in (("app", app["id"]), ("global_workflow", global_workflow)):
+        dxpy.executable_builder.set_categories(kind, executable, ["Export", "New"])
+        listed = getattr(dxpy.api, kind + "_list_categories")(executable)["categories"]
+        assert sorted(listed) == ["Export", "New"]
+    dxpy.workflow_builder._set_categories_on_workflow(global_workflow, [])
+    assert dxpy.api.global_workflow_list_categories(global_workflow)["categories"] == []
+
+
 # -- app_builder -------------------------------------------------------------------------------
 
 def test_is_link_local():
