@@ -215,14 +215,17 @@ def _report_reused_stages(workflow, input_json, kwargs):
         print()
 
 
-def _print_destination(executable, dest_proj, dest_path):
-    print(fill("Calling " + executable.get_id() + " with output destination " + dest_proj + ":" + dest_path,
-               subsequent_indent="  ") + "\n")
-
-
-def _confirm():
-    if not prompt_for_yn("Confirm running the executable with this input", default=True):
+def _announce(args, executable, dest_proj, dest_path, input_lines):
+    """Before a run: show its input (*input_lines*), ask to go on (interactive, unless --yes),
+    then say where the outputs go; --brief shows nothing."""
+    if not args.brief:
+        print("\n".join(input_lines))
+    if args.confirm and INTERACTIVE_CLI and not prompt_for_yn("Confirm running the executable with this input",
+                                                              default=True):
         sys.exit(0)
+    if not args.brief:
+        print(fill("Calling " + executable.get_id() + " with output destination " + dest_proj + ":" + dest_path,
+                   subsequent_indent="  ") + "\n")
 
 
 def _watch(job_id):
@@ -236,15 +239,7 @@ def _watch(job_id):
 
 
 def _run_one(args, executable, dest_proj, dest_path, input_json, kwargs):
-    if not args.brief:
-        print()
-        print("Using input JSON:")
-        print(json.dumps(input_json, indent=4))
-        print()
-    if args.confirm and INTERACTIVE_CLI:
-        _confirm()
-    if not args.brief:
-        _print_destination(executable, dest_proj, dest_path)
+    _announce(args, executable, dest_proj, dest_path, ["", "Using input JSON:", json.dumps(input_json, indent=4), ""])
     try:
         execution = executable.run(input_json, **kwargs)
     except dxpy.PermissionDenied as error:
@@ -270,15 +265,8 @@ def _run_batch(args, executable, dest_proj, dest_path, input_json, kwargs):
     if args.wait or args.watch or args.ssh or args.ssh_proxy or args.clone:
         raise DXCLIError("Options {wait, watch, ssh, ssh_proxy, clone} do not work with batch execution")
     batch = try_call(batch_launch_args, executable, input_json, args.batch_tsv)
-    if not args.brief:
-        print("Batch run, calling executable with arguments:")
-        for launch in batch["launch_args"]:
-            print(json.dumps(launch, indent=4))
-        print()
-    if args.confirm and INTERACTIVE_CLI:
-        _confirm()
-    if not args.brief:
-        _print_destination(executable, dest_proj, dest_path)
+    _announce(args, executable, dest_proj, dest_path, ["Batch run, calling executable with arguments:"]
+              + [json.dumps(launch, indent=4) for launch in batch["launch_args"]] + [""])
     executions = batch_run(executable, batch, kwargs, args.batch_folders)
     print(",".join(execution.get_id() for execution in executions))
     sys.stdout.flush()
