@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -155,6 +156,52 @@ def others_project(emulator, username="bob", level="VIEW", name="not-yours"):
         if level is not None:
             dxpy.api.project_invite(project, {"invitee": own_user, "level": level, "suppressEmailNotification": True})
     return project
+
+
+# A job that prints "before", waits (a minute at most) for the file *marker* that the test makes,
+# then prints "after" ("gave up" when the file never came) and ends.
+WAITS_FOR_MARKER = """import os, time
+import dxpy
+
+@dxpy.entry_point('main')
+def main(marker):
+    print("before", flush=True)
+    deadline = time.time() + 60
+    while not os.path.exists(marker) and time.time() < deadline:
+        time.sleep(0.02)
+    print("after" if os.path.exists(marker) else "gave up", flush=True)
+    return {}
+"""
+
+
+def wait_until_finished(execution_id, timeout=90):
+    """Wait until a job or analysis is done, failed or terminated (fail after *timeout* seconds)."""
+    deadline = time.time() + timeout
+    while dxpy.describe(execution_id)["state"] not in ("done", "failed", "terminated"):
+        assert time.time() < deadline, "%s did not finish" % execution_id
+        time.sleep(0.05)
+
+
+def files_under(root):
+    """Relative path -> bytes of every file under the local folder *root*."""
+    found = {}
+    for folder, _subfolders, names in os.walk(str(root)):
+        for name in names:
+            path = os.path.join(folder, name)
+            with open(path, "rb") as handle:
+                found[os.path.relpath(path, str(root))] = handle.read()
+    return found
+
+
+def all_completions(completer, text):
+    """Every match a readline completer gives for *text*, asked as readline asks: state 0, 1, ...
+    until None."""
+    matches = []
+    while True:
+        match = completer.complete(text, len(matches))
+        if match is None:
+            return matches
+        matches.append(match)
 
 
 @pytest.fixture(scope="module")

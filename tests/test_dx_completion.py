@@ -9,7 +9,7 @@ import sys
 import pytest
 
 import dxpy
-from dx_cli import REPO
+from dx_cli import REPO, all_completions
 from dxpy.cli import registry
 from dxpy.utils import completer
 from dxpy.utils.completer import (DXAppCompleter, DXPathCompleter, InstanceTypesCompleter, ListCompleter,
@@ -45,16 +45,6 @@ def in_tree(tree, monkeypatch):
     monkeypatch.setattr(dxpy, "WORKSPACE_ID", tree)
     monkeypatch.delenv("DX_CLI_WD", raising=False)
     return tree
-
-
-def all_completions(completer_object, text):
-    """Every match of readline's protocol for *text*."""
-    matches = []
-    while True:
-        match = completer_object.complete(text, len(matches))
-        if match is None:
-            return matches
-        matches.append(match)
 
 
 # -- helpers of the path syntax ----------------------------------------------------------------

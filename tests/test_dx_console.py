@@ -9,7 +9,7 @@ import pytest
 import dxpy
 from dxpy.cli.console import DXCLICompleter, ResultCounter, eprint, get_client_ip
 from dxpy.exceptions import InvalidInput
-from dx_cli import REPO
+from dx_cli import REPO, all_completions
 
 
 def dx(*words):
@@ -65,15 +65,6 @@ def in_project(cli_emulator, monkeypatch):
     monkeypatch.setattr(dxpy, "WORKSPACE_ID", project)
     monkeypatch.delenv("DX_CLI_WD", raising=False)
     return project
-
-
-def all_completions(completer, text):
-    matches = []
-    while True:
-        match = completer.complete(text, len(matches))
-        if match is None:
-            return matches
-        matches.append(match)
 
 
 def test_completer_commands_and_subcommands(cli_emulator):

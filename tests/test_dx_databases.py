@@ -4,6 +4,7 @@ import os
 import pytest
 
 import dxpy
+from dx_cli import files_under
 from dxpy.emulator.model.databases import new_database
 
 pytestmark = pytest.mark.reference
@@ -26,16 +27,6 @@ def databases(twins, cli_emulator):
         dxpy.new_dxrecord(project=project, name="notes", close=True)
     twins.populate(make)
     return made
-
-
-def _tree(root):
-    found = {}
-    for folder, _dirs, names in os.walk(str(root)):
-        for name in names:
-            path = os.path.join(folder, name)
-            with open(path, "rb") as handle:
-                found[os.path.relpath(path, str(root))] = handle.read()
-    return found
 
 
 @pytest.mark.parametrize("options", [[], ["--recurse"], ["--csv"], ["--folder", "/table_a"],
@@ -65,13 +56,13 @@ def test_list_database_files_bad_input(twins, databases, words):
 def test_get_database_files(twins, databases):
     code, out, _err = twins.assert_same("get", "sales", "--filename", "/table_a", "--recurse", "-f")
     assert code == 0 and out.splitlines() == ["table_a/part-00000.parquet", "table_a/part-00001.parquet"]
-    trees = [_tree(client.home / databases[client.project]) for client in twins.clients]
+    trees = [files_under(client.home / databases[client.project]) for client in twins.clients]
     assert trees[0] == trees[1] == {os.path.join("table_a", "part-00000.parquet"): FILES["table_a/part-00000.parquet"],
                                     os.path.join("table_a", "part-00001.parquet"): FILES["table_a/part-00001.parquet"]}
     # -f adds the other files to the directory (and replaces those there).
     code, _out, _err = twins.assert_same("get", "sales", "--allow-all-files", "--recurse", "-f")
     assert code == 0
-    assert _tree(twins.this.home / databases[twins.this.project]) == {
+    assert files_under(twins.this.home / databases[twins.this.project]) == {
         os.path.join(*path.split("/")): data for path, data in FILES.items()}
 
 
@@ -82,8 +73,9 @@ def test_get_database_without_overwrite(twins, databases, tmp_path):
     where.mkdir()
     result = twins.this.run("get", "sales", "--filename", "/table_b", "--recurse", cwd=where)
     assert result.returncode == 0, result.stderr
-    assert _tree(where) == {os.path.join(databases[twins.this.project], "table_b", "nested", "part-00000.parquet"):
-                            FILES["table_b/nested/part-00000.parquet"]}
+    assert files_under(where) == {
+        os.path.join(databases[twins.this.project], "table_b", "nested", "part-00000.parquet"):
+            FILES["table_b/nested/part-00000.parquet"]}
     again = twins.this.run("get", "sales", "--filename", "/table_b", "--recurse", cwd=where)
     assert again.returncode == 3 and "already exists" in again.stderr
 

@@ -5,7 +5,7 @@ import time
 import pytest
 
 import dxpy
-from dx_cli import normalize, others_project
+from dx_cli import normalize, others_project, wait_until_finished
 from dxpy.cli.describing import VERBOSE_ONLY_ANALYSIS_FIELDS, VERBOSE_ONLY_JOB_FIELDS, filter_verbose_fields
 from dxpy.emulator.model.databases import new_database
 
@@ -182,13 +182,6 @@ def test_app_by_id(twins, global_executables):
     twins.assert_same("describe", global_executables, "--json")
 
 
-def _wait_finished(execution_id, timeout=60):
-    deadline = time.time() + timeout
-    while dxpy.describe(execution_id)["state"] not in ("done", "failed", "terminated"):
-        assert time.time() < deadline, "%s did not finish" % execution_id
-        time.sleep(0.2)
-
-
 @pytest.fixture(scope="module")
 def executions(cli_emulator):
     """A finished job and a finished analysis; their IDs and the job's workspace container."""
@@ -199,7 +192,7 @@ def executions(cli_emulator):
         {"id": "stage-one", "executable": applet, "name": "only", "input": {"count": 2}}]})["id"]
     analysis = dxpy.DXWorkflow(workflow).run({}, project=project)
     for execution in (job.get_id(), analysis.get_id()):
-        _wait_finished(execution)
+        wait_until_finished(execution)
     return {"job": job.get_id(), "analysis": analysis.get_id(), "workspace": job.describe()["workspace"]}
 
 

@@ -7,7 +7,7 @@ import time
 import pytest
 
 import dxpy
-from dx_cli import normalize
+from dx_cli import WAITS_FOR_MARKER, normalize, wait_until_finished
 from test_dx_projects import last_line_and_code
 
 reference = pytest.mark.reference
@@ -54,22 +54,15 @@ def applet(project, code, name):
                                 "runSpec": {"interpreter": "python3", "code": code}})["id"]
 
 
-def run(project, code, applet_name, **kwargs):
-    return dxpy.DXApplet(applet(project, code, applet_name)).run({}, project=project, **kwargs).get_id()
-
-
-def finish(execution_id, timeout=90):
-    deadline = time.time() + timeout
-    while dxpy.describe(execution_id)["state"] not in ("done", "failed", "terminated"):
-        assert time.time() < deadline, "%s did not finish" % execution_id
-        time.sleep(0.1)
+def run(project, code, applet_name, job_input=None, **kwargs):
+    return dxpy.DXApplet(applet(project, code, applet_name)).run(job_input or {}, project=project, **kwargs).get_id()
 
 
 @pytest.fixture(scope="module")
 def failed_job(cli_emulator):
     project = dxpy.api.project_new({"name": "watched"})["id"]
     job = run(project, FAILING_LOGGER, "logger")
-    finish(job)
+    wait_until_finished(job)
     assert dxpy.describe(job)["state"] == "failed"
     return job
 
@@ -77,7 +70,7 @@ def failed_job(cli_emulator):
 @pytest.fixture(scope="module")
 def tree(cli_emulator):
     root = run(dxpy.api.project_new({"name": "tree"})["id"], TREE, "tree", name="root")
-    finish(root)
+    wait_until_finished(root)
     return root
 
 
@@ -184,13 +177,13 @@ def finished_executions(project):
     """In *project*, one after the other (so that both clients' projects list them in one order):
     a failing job, a job tree and an analysis."""
     failing = run(project, FAILING_LOGGER, "logger", name="lonely")
-    finish(failing)
+    wait_until_finished(failing)
     root = run(project, TREE, "tree", name="root")
-    finish(root)
+    wait_until_finished(root)
     workflow = dxpy.api.workflow_new({"project": project, "name": "wf", "stages": [
         {"id": "stage-one", "executable": applet(project, TREE, "staged"), "name": "only"}]})["id"]
     analysis = dxpy.DXWorkflow(workflow).run({}, project=project).get_id()
-    finish(analysis)
+    wait_until_finished(analysis)
     return {"project": project, "root": root, "failed": failing, "analysis": analysis}
 
 
@@ -267,7 +260,7 @@ def test_terminate(twins):
     sleepers = {client: run(client.project, SLEEPER, "sleeper") for client in twins.clients}
     assert same_for_each(twins, lambda client: ("terminate", sleepers[client])) == (0, "", "")
     for job in sleepers.values():
-        finish(job)
+        wait_until_finished(job)
         assert dxpy.describe(job)["state"] == "terminated"
     code, out, _ = same_for_each(twins, lambda client: ("wait", sleepers[client]))
     assert code == 3
@@ -295,20 +288,6 @@ def test_ssh_needs_the_platform(dx_this, words):
 
 # -- dx watch --metrics top: the full-screen view, on a terminal --------------------------------
 
-WAITER = """import os, time
-import dxpy
-
-@dxpy.entry_point('main')
-def main(marker):
-    print("before", flush=True)
-    deadline = time.time() + 60
-    while not os.path.exists(marker) and time.time() < deadline:
-        time.sleep(0.05)
-    print("after", flush=True)
-    return {}
-"""
-
-
 def _terminal_keys(*names):
     """What an xterm sends for these keys (terminfo names), as curses expects them."""
     import curses
@@ -332,25 +311,29 @@ def _screen_until(master, text, timeout=30):
     return seen
 
 
-@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
-def test_metrics_top_on_a_terminal(cli_emulator, dx_this, tmp_path):
+def _watch_top_on_a_terminal(dx_this, marker, project_name):
+    """A job waiting for *marker*, and ``dx watch --metrics top`` of it on a 24x100 xterm:
+    (job ID, the terminal's master end, the dx process)."""
     import fcntl
     import struct
     import subprocess
     import sys
     import termios
-    marker = str(tmp_path / "go-on")
-    project = dxpy.api.project_new({"name": "top"})["id"]
-    applet_id = dxpy.api.applet_new({"project": project, "name": "waiter", "dxapi": "1.0.0",
-                                     "runSpec": {"interpreter": "python3", "code": WAITER}})["id"]
-    job = dxpy.DXApplet(applet_id).run({"marker": marker}, project=project).get_id()
+    project = dxpy.api.project_new({"name": project_name})["id"]
+    job = run(project, WAITS_FOR_MARKER, "waiter", {"marker": marker})
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
-    env = dict(dx_this.env, TERM="xterm")
     process = subprocess.Popen([sys.executable, "-m", "dxpy.scripts.dx", "watch", "--metrics", "top", job],
-                               stdin=slave, stdout=slave, stderr=slave, env=env, cwd=str(dx_this.home),
-                               start_new_session=True)
+                               stdin=slave, stdout=slave, stderr=slave, env=dict(dx_this.env, TERM="xterm"),
+                               cwd=str(dx_this.home), start_new_session=True)
     os.close(slave)
+    return job, master, process
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_metrics_top_on_a_terminal(cli_emulator, dx_this, tmp_path):
+    marker = str(tmp_path / "go-on")
+    job, master, process = _watch_top_on_a_terminal(dx_this, marker, "top")
     try:
         _screen_until(master, "before")
         os.write(master, b"?")
@@ -375,18 +358,8 @@ def test_metrics_top_on_a_terminal(cli_emulator, dx_this, tmp_path):
 
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
 def test_metrics_top_quits_on_q(cli_emulator, dx_this, tmp_path):
-    import subprocess
-    import sys
     marker = str(tmp_path / "never")
-    project = dxpy.api.project_new({"name": "top-q"})["id"]
-    applet_id = dxpy.api.applet_new({"project": project, "name": "waiter", "dxapi": "1.0.0",
-                                     "runSpec": {"interpreter": "python3", "code": WAITER}})["id"]
-    job = dxpy.DXApplet(applet_id).run({"marker": marker}, project=project).get_id()
-    master, slave = os.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "dxpy.scripts.dx", "watch", "--metrics", "top", job],
-                               stdin=slave, stdout=slave, stderr=slave, env=dict(dx_this.env, TERM="xterm"),
-                               cwd=str(dx_this.home), start_new_session=True)
-    os.close(slave)
+    job, master, process = _watch_top_on_a_terminal(dx_this, marker, "top-q")
     try:
         _screen_until(master, "before")
         os.write(master, b"q")
@@ -396,7 +369,7 @@ def test_metrics_top_quits_on_q(cli_emulator, dx_this, tmp_path):
             process.kill()
         os.close(master)
         open(marker, "w").close()
-    finish(job)
+    wait_until_finished(job)
 
 
 @reference

@@ -10,7 +10,7 @@ import tarfile
 import pytest
 
 import dxpy
-from dx_cli import normalize
+from dx_cli import files_under, normalize
 
 pytestmark = pytest.mark.reference
 
@@ -61,13 +61,7 @@ def new_applet(project, name="mapper", interpreter="python3", code=CODE, resourc
 
 def tree(root):
     """Relative path -> text of every file under *root* (IDs and the home normalized)."""
-    found = {}
-    for directory, _subdirectories, files in os.walk(str(root)):
-        for name in files:
-            path = os.path.join(directory, name)
-            with open(path, "rb") as handle:
-                found[os.path.relpath(path, str(root))] = normalize(handle.read().decode())
-    return found
+    return {path: normalize(content.decode()) for path, content in files_under(root).items()}
 
 
 def same_trees(twins, name):

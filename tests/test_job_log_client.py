@@ -4,13 +4,12 @@ import json
 import socketserver
 import sys
 import threading
-import time
 
 import pytest
 import requests
 
 import dxpy
-from dx_cli import as_user
+from dx_cli import WAITS_FOR_MARKER, as_user, wait_until_finished
 from dxpy.emulator import logstream
 from dxpy.utils.job_log_client import DXJobLogStreamClient, DXJobLogStreamingException
 
@@ -23,21 +22,6 @@ def main():
         print("out %d" % number, flush=True)
     print("err", file=sys.stderr, flush=True)
     raise dxpy.AppError("broken")
-"""
-
-# Prints, then waits for a file that the test makes once it has seen the first line: it can only
-# finish if that line was streamed while the job was still running.
-WAITER = """import os, time
-import dxpy
-
-@dxpy.entry_point('main')
-def main(marker):
-    print("before", flush=True)
-    deadline = time.time() + 60
-    while not os.path.exists(marker) and time.time() < deadline:
-        time.sleep(0.02)
-    print("after" if os.path.exists(marker) else "gave up", flush=True)
-    return {}
 """
 
 
@@ -54,17 +38,10 @@ def run_job(project, code, job_input=None):
     return dxpy.DXApplet(applet).run(job_input or {}, project=project).get_id()
 
 
-def finish(job_id, timeout=60):
-    deadline = time.time() + timeout
-    while dxpy.describe(job_id)["state"] not in ("done", "failed", "terminated"):
-        assert time.time() < deadline
-        time.sleep(0.05)
-
-
 @pytest.fixture(scope="module")
 def failed_job(emulator):
     job = run_job(emulator.project_id, LOGGER)
-    finish(job)
+    wait_until_finished(job)
     return job
 
 
@@ -117,7 +94,9 @@ def test_a_failed_job_exits_3(failed_job):
 
 def test_lines_arrive_while_the_job_runs(emulator, tmp_path):
     marker = str(tmp_path / "seen-before")
-    job = run_job(emulator.project_id, WAITER, {"marker": marker})
+    # the test makes the marker once it has seen "before": the job can only finish if that line was
+    # streamed while the job was still running
+    job = run_job(emulator.project_id, WAITS_FOR_MARKER, {"marker": marker})
     seen = []
 
     def on_message(message):
