@@ -4,6 +4,7 @@ uploads and ranged downloads, ``running()`` and ``python -m dxpy.emulator``.
 The platform behind the server is FakePlatform below, so that these tests exercise the HTTP
 layer alone; the tests marked ``real model`` use ``dxpy.emulator.model`` when it is present.
 """
+import contextlib
 import hashlib
 import http.client
 import json
@@ -376,6 +377,23 @@ runpy.run_module("dxpy.emulator", run_name="__main__")
 """ % HERE
 
 
+@contextlib.contextmanager
+def emulator_process(*arguments, **options):
+    """``python ARGUMENTS`` run from the source tree, its stdout piped (*options*: more of Popen's);
+    killed if it still runs when the test ends, and its pipes closed."""
+    process = subprocess.Popen([sys.executable] + list(arguments), cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT),
+                               stdout=subprocess.PIPE, **options)
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        for pipe in (process.stdout, process.stderr):
+            if pipe is not None:
+                pipe.close()
+
+
 def parse_exports(line):
     """The variables of an ``export`` line, as a POSIX shell would set them."""
     assert line.startswith("export ")
@@ -389,9 +407,7 @@ def parse_exports(line):
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
 def test_command_line_server(model, stop_signal):
     prefix = ["-c", _WITH_FAKE_MODEL, "--no-run-jobs"] if model == "fake" else ["-m", "dxpy.emulator"]
-    process = subprocess.Popen([sys.executable] + prefix + ["--token", "it's a token", "--admin-token", "boss"],
-                               cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT), stdout=subprocess.PIPE)
-    try:
+    with emulator_process(*(prefix + ["--token", "it's a token", "--admin-token", "boss"])) as process:
         env = parse_exports(process.stdout.readline().decode())
         context = json.loads(env["DX_SECURITY_CONTEXT"])
         assert context == {"auth_token_type": "Bearer", "auth_token": "it's a token"}
@@ -405,11 +421,6 @@ def test_command_line_server(model, stop_signal):
                                  timeout=10).status_code == status
         process.send_signal(stop_signal)
         assert process.wait(10) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        process.stdout.close()
 
 
 # -- the real model, when present ----------------------------------------------------------

@@ -2,7 +2,6 @@
 import os
 import signal
 import subprocess
-import sys
 
 import pytest
 import requests
@@ -14,8 +13,7 @@ from dx_cli import as_user
 from dxpy import exceptions
 from dxpy.emulator.errors import PlatformError
 from emulator_model_helpers import fails, make_platform
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from test_emulator_server import emulator_process
 
 
 @pytest.fixture
@@ -122,14 +120,12 @@ def test_emulator_bad_users_and_orgs(options, error):
 
 
 def _serve(*arguments):
-    return subprocess.Popen([sys.executable, "-m", "dxpy.emulator", "--no-run-jobs"] + list(arguments), cwd=ROOT,
-                            env=dict(os.environ, PYTHONPATH=ROOT), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    return emulator_process(*(["-m", "dxpy.emulator", "--no-run-jobs"] + list(arguments)), stderr=subprocess.PIPE,
                             universal_newlines=True)
 
 
 def test_command_line_users_and_orgs():
-    process = _serve("--users", "alice=alices-token", "bob", "--org", "lab=alice,bob")
-    try:
+    with _serve("--users", "alice=alices-token", "bob", "--org", "lab=alice,bob") as process:
         exports = process.stdout.readline()
         assert exports.startswith("export ")
         lines = [process.stdout.readline().split() for _ in range(2)]
@@ -140,20 +136,14 @@ def test_command_line_users_and_orgs():
         assert answer.status_code == 200 and answer.json()["level"] == "MEMBER"
         process.send_signal(signal.SIGTERM)
         assert process.wait(10) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        process.stdout.close()
-        process.stderr.close()
 
 
 @pytest.mark.parametrize("arguments, message", [
     (["--org", "lab"], "expected HANDLE=NAME"), (["--org", "lab=ghost"], "unknown: user-ghost"),
     (["--users", "no way"], "not a user ID")])
 def test_command_line_bad_users_and_orgs(arguments, message):
-    process = _serve(*arguments)
-    out, err = process.communicate(timeout=30)
+    with _serve(*arguments) as process:
+        out, err = process.communicate(timeout=30)
     assert process.returncode == 2 and message in err and out == ""
 
 
