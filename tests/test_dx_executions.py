@@ -1,5 +1,6 @@
 """dx watch, dx find jobs/analyses/executions, dx terminate, dx ssh: this package's dx compared
 with the reference dx on the same jobs of one emulator."""
+import contextlib
 import os
 import re
 import time
@@ -295,25 +296,31 @@ def _terminal_keys(*names):
     return [curses.tigetstr(name) for name in names]
 
 
-def _screen_until(master, text, timeout=30):
-    """What the terminal shows from *master* until *text* appears (or fail)."""
+def _screen_until(master, text=None, timeout=30):
+    """What the terminal shows from *master* until *text* appears (or fail); without *text*, until
+    the process behind it has gone (read all along: a full terminal would block it)."""
     import select
     seen = b""
     deadline = time.time() + timeout
-    while text.encode() not in seen:
-        assert time.time() < deadline, "%r never appeared on the screen: %r" % (text, seen[-500:])
+    while text is None or text.encode() not in seen:
+        assert time.time() < deadline, "%r never appeared on the screen: %r" % (text or "the end", seen[-500:])
         ready, _, _ = select.select([master], [], [], 0.2)
         if ready:
             try:
-                seen += os.read(master, 65536)
+                shown = os.read(master, 65536)
             except OSError:  # the terminal closed: the process has gone
                 break
+            if not shown:
+                break
+            seen += shown
     return seen
 
 
+@contextlib.contextmanager
 def _watch_top_on_a_terminal(dx_this, marker, project_name):
     """A job waiting for *marker*, and ``dx watch --metrics top`` of it on a 24x100 xterm:
-    (job ID, the terminal's master end, the dx process)."""
+    (job ID, the terminal's master end, the dx process); the process is killed if it still runs
+    at the end, and the terminal closed."""
     import fcntl
     import struct
     import subprocess
@@ -327,14 +334,18 @@ def _watch_top_on_a_terminal(dx_this, marker, project_name):
                                stdin=slave, stdout=slave, stderr=slave, env=dict(dx_this.env, TERM="xterm"),
                                cwd=str(dx_this.home), start_new_session=True)
     os.close(slave)
-    return job, master, process
+    try:
+        yield job, master, process
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(master)
 
 
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
 def test_metrics_top_on_a_terminal(cli_emulator, dx_this, tmp_path):
     marker = str(tmp_path / "go-on")
-    job, master, process = _watch_top_on_a_terminal(dx_this, marker, "top")
-    try:
+    with _watch_top_on_a_terminal(dx_this, marker, "top") as (job, master, process):
         _screen_until(master, "before")
         os.write(master, b"?")
         _screen_until(master, "Metrics top mode help")
@@ -348,27 +359,21 @@ def test_metrics_top_on_a_terminal(cli_emulator, dx_this, tmp_path):
         _screen_until(master, "before")
         open(marker, "w").close()  # the job prints "after" and ends: so does the view
         _screen_until(master, "after")
-        assert process.wait(timeout=60) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-        os.close(master)
+        _screen_until(master, timeout=60)
+        assert process.wait(timeout=10) == 0
     assert dxpy.describe(job)["state"] == "done"
 
 
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
 def test_metrics_top_quits_on_q(cli_emulator, dx_this, tmp_path):
     marker = str(tmp_path / "never")
-    job, master, process = _watch_top_on_a_terminal(dx_this, marker, "top-q")
     try:
-        _screen_until(master, "before")
-        os.write(master, b"q")
-        assert process.wait(timeout=30) == 0
+        with _watch_top_on_a_terminal(dx_this, marker, "top-q") as (job, master, process):
+            _screen_until(master, "before")
+            os.write(master, b"q")
+            assert process.wait(timeout=30) == 0
     finally:
-        if process.poll() is None:
-            process.kill()
-        os.close(master)
-        open(marker, "w").close()
+        open(marker, "w").close()  # the job ends too
     wait_until_finished(job)
 
 
