@@ -366,6 +366,8 @@ class DXFile(DXDataObject):
         first = [new_upload_url()]
 
         def upload_url_and_headers():
+            if transfer is not None:
+                transfer.check()  # given up on while this part waited for a connection
             return first.pop() if first else new_upload_url()
 
         slot = transfer.connections.taken(index or 1) if transfer is not None else contextlib.nullcontext()
