@@ -521,3 +521,26 @@ def test_upload_sends_parts_of_a_local_file_as_slices(emu, tmp_path, monkeypatch
     f = uploaded(tmp_path, data)
     assert sent == ["FileSlice"] * 7
     assert DXFile(f.get_id(), mode="rb").read() == data
+
+
+@pytest.mark.dx_emulator(link="per-connection=4MiB/s")
+def test_a_download_adds_connections_while_each_moves_little(emu, tmp_path, monkeypatch):
+    data = payload(4 * 1024 * KIB)
+    f = uploaded(tmp_path, data, write_buffer_size=len(data))
+    lock, running, peak = threading.Lock(), [0], [0]
+    original = _download.Download._fetch
+
+    def fetch(*args):
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        try:
+            return original(*args)
+        finally:
+            with lock:
+                running[0] -= 1
+    monkeypatch.setattr(_download.Download, "_fetch", fetch)
+    download_dxfile(f.get_id(), str(tmp_path / "out"), chunksize=128 * KIB)
+    assert (tmp_path / "out").read_bytes() == data
+    # It starts with a few connections and, each being slow (a paced link), adds more.
+    assert peak[0] > _download.FIRST_CONNECTIONS

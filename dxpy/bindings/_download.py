@@ -16,6 +16,7 @@ import concurrent.futures
 import logging
 import os
 import threading
+import time
 
 import dxpy
 import dxpy.http
@@ -36,6 +37,11 @@ RANGE_ATTEMPTS = 3
 MIN_RANGE = 8 * 1024 * 1024
 MAX_RANGE = 64 * 1024 * 1024
 RANGE_TIMEOUT = 60
+# Connections a download starts with, how often it looks at their speed, and the speed (bytes
+# per second per connection) below which it adds more.
+FIRST_CONNECTIONS = 4
+RAMP_SECONDS = 0.1
+FAST_CONNECTION = 64 * 1024 * 1024
 
 Span = collections.namedtuple("Span", "index part_id start end check")
 
@@ -288,16 +294,29 @@ class Download(object):
         split = {index: _SplitPart(self, self.spans[index], pieces, reached) for index, pieces in split_ranges.items()}
         queue, started = collections.deque(ranges), {}  # future -> its range's start
         pending = set()
+        # Connections in use: a few at first, doubled while each one moves little (a link
+        # that paces connections), up to the number set. Where each connection is fast
+        # (loopback, a fast link) more would only compete for the CPU.
+        busy, began = min(self.connections, FIRST_CONNECTIONS), None  # when the first bytes landed
         try:
             while queue or pending:
-                while queue and len(pending) < 2 * transfer.threads:
+                while queue and len(pending) < busy:
                     start, stop = queue.popleft()
                     future = transfer.submit(self._fetch, transfer, start, stop, reached, split)
                     started[future] = start
                     pending.add(future)
-                done, pending = concurrent.futures.wait(pending, return_when=concurrent.futures.FIRST_EXCEPTION)
+                done, pending = concurrent.futures.wait(pending, timeout=RAMP_SECONDS,
+                                                        return_when=concurrent.futures.FIRST_COMPLETED)
                 for future in done:
                     future.result()
+                if busy < self.connections:
+                    landed = sum(reached[start] - start for start in reached)
+                    if began is None and landed:
+                        began, landed_before = time.monotonic(), landed
+                    elif began is not None and time.monotonic() - began >= RAMP_SECONDS:
+                        if (landed - landed_before) / (time.monotonic() - began) / busy < FAST_CONNECTION:
+                            busy = min(self.connections, 2 * busy)
+                        began, landed_before = time.monotonic(), landed
         except BaseException as error:
             transfer.abort()  # joins the workers: nothing is written after the cut
             with self.write_lock:
