@@ -78,6 +78,8 @@ def _new_session(ssl_context):
         def init_poolmanager(self, *args, **kwargs):
             if ssl_context is not None:
                 kwargs["ssl_context"] = ssl_context
+            if int(urllib3.__version__.split(".")[0]) >= 2:  # urllib3 1.x has no such pool setting
+                kwargs.setdefault("blocksize", SEND_BLOCK)
             self._pool_keys = {}
             super(_Adapter, self).init_poolmanager(*args, **kwargs)
 
@@ -484,6 +486,9 @@ def _is_requests_own(function):
 
 # Blocks in which a streamed body is handed over (see body_sink).
 STREAM_BLOCK = 1024 * 1024
+# Blocks in which a request body given as a file (a part of a local file) is read and sent:
+# urllib3's default of 16 KiB costs a read and a send call per 16 KiB of an upload.
+SEND_BLOCK = 1024 * 1024
 
 
 def _read_body(response, sink=None):
