@@ -487,8 +487,9 @@ def _is_requests_own(function):
 # Blocks in which a streamed body is handed over (see body_sink).
 STREAM_BLOCK = 1024 * 1024
 # Blocks in which a request body given as a file (a part of a local file) is read and sent:
-# urllib3's default of 16 KiB costs a read and a send call per 16 KiB of an upload.
-SEND_BLOCK = 1024 * 1024
+# urllib3's default of 16 KiB costs a read and a send call per 16 KiB of an upload; larger
+# blocks cost memory per connection.
+SEND_BLOCK = 256 * 1024
 
 
 def _read_body(response, sink=None):
