@@ -51,6 +51,7 @@ def normalize(text, homes=()):
             seen[key] = "%s-<%d>" % (match.group(1), 1 + sum(1 for k in seen if k.startswith(match.group(1) + "-")))
         return seen[key]
     text = _ID.sub(number, text)
+    text = text.replace("\noptional arguments:\n", "\noptions:\n")  # argparse before Python 3.10
     for pattern, replacement in _TIMES:
         text = pattern.sub(replacement, text)
     return text

@@ -51,7 +51,7 @@ def test_every_emulator_route_is_in_the_table():
     assert set(ROUTES.routes) == set(e["route"] for e in EMULATED)
     assert len(EMULATED) >= 170
     assert set(e["route"] for e in TABLE if e.get("server") == "auth") == {
-        "/system/newAuthToken", "/system/destroyAuthToken", "/system/getUserInfo"}
+        "/system/newAuthToken", "/system/destroyAuthToken", "/system/getUserInfo", "/user/new"}
 
 
 def test_routes_without_a_token_are_the_ones_the_table_says(served):
