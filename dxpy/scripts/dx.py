@@ -80,6 +80,9 @@ def main():
     parser = registry.build_parser(argv)
     try:
         args = parser.parse_args(argv)  # --help and the like print here
+    except SystemExit:
+        _flush_stdout()  # argparse (3.13) swallows a failed write; the buffer would fail at exit
+        raise
     except BrokenPipeError:
         _quiet_closed_stdout()
         sys.exit(3)
@@ -101,6 +104,14 @@ def main():
     except BaseException:
         from ..exceptions import err_exit
         err_exit()
+
+
+def _flush_stdout():
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_closed_stdout()
+        sys.exit(3)
 
 
 def _quiet_closed_stdout():
