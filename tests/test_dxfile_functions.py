@@ -471,11 +471,8 @@ def test_a_single_part_file_downloads_on_several_connections(emu, tmp_path, monk
     assert len(fetched) == 12 and sorted(fetched)[0][0] == 0 and sorted(fetched)[-1][1] == len(data)
 
 
-def test_downloads_keep_to_the_connections_set(emu, tmp_path, monkeypatch):
-    monkeypatch.setattr(DXFile, "_http_threadpool_size", DXFile._http_threadpool_size)
-    DXFile.set_http_threadpool_size(2)
-    data = payload(12 * PART)
-    f = uploaded(tmp_path, data)
+def count_concurrent_fetches(monkeypatch):
+    """Ranges fetched at once, at the most so far (``[n]``), seen at ``Download._fetch``."""
     lock, running, peak = threading.Lock(), [0], [0]
     original = _download.Download._fetch
 
@@ -489,6 +486,15 @@ def test_downloads_keep_to_the_connections_set(emu, tmp_path, monkeypatch):
             with lock:
                 running[0] -= 1
     monkeypatch.setattr(_download.Download, "_fetch", fetch)
+    return peak
+
+
+def test_downloads_keep_to_the_connections_set(emu, tmp_path, monkeypatch):
+    monkeypatch.setattr(DXFile, "_http_threadpool_size", DXFile._http_threadpool_size)
+    DXFile.set_http_threadpool_size(2)
+    data = payload(12 * PART)
+    f = uploaded(tmp_path, data)
+    peak = count_concurrent_fetches(monkeypatch)
     download_dxfile(f.get_id(), str(tmp_path / "out"), chunksize=PART)
     assert (tmp_path / "out").read_bytes() == data and 1 <= peak[0] <= 2
 
@@ -527,19 +533,7 @@ def test_upload_sends_parts_of_a_local_file_as_slices(emu, tmp_path, monkeypatch
 def test_a_download_adds_connections_while_each_moves_little(emu, tmp_path, monkeypatch):
     data = payload(4 * 1024 * KIB)
     f = uploaded(tmp_path, data, write_buffer_size=len(data))
-    lock, running, peak = threading.Lock(), [0], [0]
-    original = _download.Download._fetch
-
-    def fetch(*args):
-        with lock:
-            running[0] += 1
-            peak[0] = max(peak[0], running[0])
-        try:
-            return original(*args)
-        finally:
-            with lock:
-                running[0] -= 1
-    monkeypatch.setattr(_download.Download, "_fetch", fetch)
+    peak = count_concurrent_fetches(monkeypatch)
     download_dxfile(f.get_id(), str(tmp_path / "out"), chunksize=128 * KIB)
     assert (tmp_path / "out").read_bytes() == data
     # It starts with a few connections and, each being slow (a paced link), adds more.
