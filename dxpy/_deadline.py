@@ -13,7 +13,7 @@ import time
 
 _cond = threading.Condition()
 _watches = {}          # id -> Watch, the armed ones
-_thread_pid = None     # the process whose watchdog thread runs (a fork has none)
+_thread_running = False  # in this process (a fork child starts with none: see _after_fork)
 _next_wake = None      # when the thread means to wake; None before it runs
 _IDLE_WAKE = 60        # seconds between the wakes of a thread with nothing to watch
 
@@ -68,11 +68,22 @@ def watch(response, seconds):
 
 
 def _ensure_thread():
-    global _thread_pid
-    if _thread_pid != os.getpid():
-        _thread_pid = os.getpid()
-        _watches.clear()  # a fork's copies of other threads' reads
+    global _thread_running
+    if not _thread_running:
+        _thread_running = True
         threading.Thread(target=_run, name="dxpy-deadline", daemon=True).start()
+
+
+def _after_fork():
+    # The child has no watchdog thread, its copies of other threads' reads are not its own,
+    # and the condition may have been held by a thread that did not follow the fork.
+    global _cond, _thread_running, _next_wake
+    _cond, _thread_running, _next_wake = threading.Condition(), False, None
+    _watches.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork)
 
 
 def _run():

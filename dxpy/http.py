@@ -82,6 +82,8 @@ def _new_session(ssl_context):
                 kwargs.setdefault("blocksize", SEND_BLOCK)
             self._pool_keys = {}
             super(_Adapter, self).init_poolmanager(*args, **kwargs)
+            from dxpy import _pools
+            self.poolmanager.pool_classes_by_scheme = _pools.POOL_CLASSES_BY_SCHEME
 
         def build_response(self, req, resp):
             if "set-cookie" in resp.headers:  # cookies: requests' full treatment

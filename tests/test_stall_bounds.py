@@ -1,6 +1,7 @@
 """A stalled or trickling peer cannot hold a call: an answer that keeps coming slowly is cut
 at the read timeout, a part upload times out only when the peer stops reading (not while
 bytes move), and no attempt starts once the call's wait budget has passed."""
+import os
 import socket
 import threading
 import time
@@ -142,6 +143,36 @@ def test_an_answer_trickling_in_is_cut_at_the_read_timeout():
     assert isinstance(outcome.get("error"), (requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError))
     assert isinstance(outcome.get("error"), urllib3.exceptions.ReadTimeoutError), outcome
     assert peer.requests == 1  # a POST that may have acted is not repeated
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_cuts_a_trickle_too():
+    # The parent's watchdog thread does not follow a fork: the child must start its own.
+    with RawServer(trickle=(5, 0.05)) as peer:
+        DXHTTPRequest(peer.url, {}, prepend_srv=False, auth=None, timeout=30)  # the parent's thread runs
+    with RawServer(trickle=(1000, 0.05)) as peer:
+        pid = os.fork()
+        if pid == 0:  # the child: exit status 0 only if the trickle was cut in time
+            code = 1
+            try:
+                started = time.monotonic()
+                DXHTTPRequest(peer.url, {}, prepend_srv=False, auth=None, timeout=1)
+            except urllib3.exceptions.ReadTimeoutError:
+                code = 0 if time.monotonic() - started < 20 else 2
+            except BaseException:
+                code = 3
+            os._exit(code)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            time.sleep(0.1)
+        else:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+            pytest.fail("the forked child's call was not cut")
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
 
 
 def test_a_trickle_on_a_safe_request_is_retried_within_max_retries(sleeps):

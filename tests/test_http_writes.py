@@ -1,0 +1,83 @@
+"""How requests leave: the head of a request and a small body go out in one write (one TCP
+segment for the server to gather), a large body follows the head unchanged, and every body
+arrives byte for byte whatever its form."""
+import http.client
+import io
+
+import pytest
+
+import dxpy
+from dxpy import _pools
+from dxpy.http import DXHTTPRequest
+
+
+@pytest.fixture
+def writes(monkeypatch):
+    """The sizes of the writes that reach the socket layer (http.client's send), in order."""
+    sizes = []
+    real_send = http.client.HTTPConnection.send
+
+    def send(self, data):
+        sizes.append(len(data) if isinstance(data, (bytes, bytearray, memoryview)) else None)
+        return real_send(self, data)
+    monkeypatch.setattr(http.client.HTTPConnection, "send", send)
+    return sizes
+
+
+def test_a_small_api_call_is_one_write(dx, server, writes):
+    assert dxpy.api.system_whoami() == {}
+    assert len(writes) == 1
+    (seen,) = server.requests
+    assert seen.json() == {}
+    assert int(seen.headers["Content-Length"]) == 2
+
+
+def test_a_request_without_a_body_is_one_write(dx, server, writes):
+    DXHTTPRequest(server.url + "/data", None, method="GET", jsonify_data=False, prepend_srv=False, auth=None)
+    assert len(writes) == 1
+    assert server.requests[0].method == "GET" and server.requests[0].body == b""
+
+
+def test_a_large_body_follows_its_head_unchanged(dx, server, writes):
+    body = bytes(range(256)) * (2 * _pools.JOIN_LIMIT // 256)  # twice the joining limit
+    DXHTTPRequest(server.url + "/part", body, method="PUT", jsonify_data=False, prepend_srv=False, auth=None)
+    assert writes[0] < 8192 and sum(writes[1:]) == len(body)  # the head, then the body as given
+    assert server.requests[0].body == body
+
+
+@pytest.mark.parametrize("make_body", [
+    lambda data: data,
+    lambda data: io.BytesIO(data),
+    lambda data: bytearray(data),
+], ids=["bytes", "file", "bytearray"])
+@pytest.mark.parametrize("size", [1, _pools.JOIN_LIMIT - 1024, 3 * _pools.JOIN_LIMIT + 7])
+def test_every_body_arrives_whole(dx, server, make_body, size):
+    data = (b"0123456789abcdef" * (size // 16 + 1))[:size]
+    DXHTTPRequest(server.url + "/part", make_body(data), method="PUT", jsonify_data=False, prepend_srv=False,
+                  auth=None)
+    assert server.requests[0].body == data
+
+
+def test_consecutive_calls_on_one_connection_each_arrive_whole(dx, server):
+    for index in range(5):
+        DXHTTPRequest("/record-%d/describe" % index, {"index": index})
+    assert [seen.json()["index"] for seen in server.requests] == list(range(5))
+    assert [seen.path for seen in server.requests] == ["/record-%d/describe" % i for i in range(5)]
+
+
+def test_a_body_failing_while_the_head_is_held_sends_nothing(monkeypatch):
+    # The head waits for the body's first block; if making that block fails, the head is
+    # dropped with the request, not sent later on its own.
+    connection = _pools.OneWriteHTTPConnection("127.0.0.1", 9)
+    sent = []
+    monkeypatch.setattr(http.client.HTTPConnection, "send", lambda self, data: sent.append(data))
+
+    def body():
+        raise ValueError("the body could not be read")
+        yield b"never"
+    with pytest.raises(ValueError):
+        connection.request("PUT", "/x", body=body(), headers={"Content-Length": "5"})
+    assert sent == [] and connection._head is None
+    connection = _pools.OneWriteHTTPConnection("127.0.0.1", 9)  # urllib3 drops a failed one
+    connection.request("GET", "/y")
+    assert len(sent) == 1 and sent[0].startswith(b"GET /y HTTP/1.1\r\n")
