@@ -96,6 +96,64 @@ def test_ranges_ramp_up_and_cover_the_span():
     assert spans[-1][1] == 100 and all(a[1] == b[0] for a, b in zip(spans, spans[1:]))
 
 
+def test_read_ahead_ranges_follow_the_rate_ranges_arrive_at():
+    spans = _transfer.ReadAheadRanges(0, 200, 4, slow_max=8, fast_max=32)
+    assert not spans.fast and spans.budget() == max(16, _transfer.MEMORY_BUDGET)  # until ranges say otherwise
+    taken = iter(spans)
+    assert [next(taken) for _ in range(3)] == [(0, 4), (4, 12), (12, 20)]
+    spans.arrived(8 * 1024 * 1024, seconds=0.01)  # 800 MiB/s: a fast connection
+    assert spans.fast and spans.max_size == 32 and spans.budget() == 64  # two of the largest
+    assert [next(taken) for _ in range(2)] == [(20, 36), (36, 68)]  # growing to the fast size
+    spans.arrived(8, seconds=1.0)  # 8 bytes/s: slow
+    assert not spans.fast and spans.max_size == 8
+    rest = list(taken)
+    assert rest[0] == (68, 76) and rest[-1][1] == 200 and all(stop - start <= 8 for start, stop in rest)
+    assert all(a[1] == b[0] for a, b in zip(rest, rest[1:]))
+
+
+def test_prefetch_keeps_its_byte_budget_and_order():
+    transfer = _transfer.Transfer(4)
+    started, release = [], threading.Event()
+
+    def fetch(start, stop):
+        started.append((start, stop))
+        release.wait(10)
+        return bytes(stop - start)
+    tasks = [(i * 10, i * 10 + size) for i, size in enumerate([10, 10, 30, 10, 10])]
+    prefetch = _transfer.OrderedPrefetch(transfer, 4, fetch, tasks, budget=lambda: 25,
+                                         size_of=lambda task: task[1] - task[0])
+    try:
+        assert len(prefetch._running) == 2  # 10 + 10; the 30-byte task would pass 25
+        release.set()
+        sizes = [len(prefetch.next()) for _ in range(5)]
+        assert sizes == [10, 10, 30, 10, 10] and prefetch.next() is None
+        assert prefetch._weight == 0
+    finally:
+        release.set()
+        prefetch.close()
+
+
+def test_a_read_over_a_slow_link_keeps_many_small_ranges_in_flight(emu, monkeypatch):
+    # Each range is answered 0.2 s late: ranges arrive slowly, so the reader keeps to the
+    # slow size and fetches several at once (one per connection, within the memory budget).
+    monkeypatch.setattr(_transfer, "READ_RANGE_MAX", 64 * KIB)
+    monkeypatch.setattr(_transfer, "READ_RANGE_FAST_MAX", 256 * KIB)
+    data = payload(24 * 64 * KIB)
+    f = new_closed_file(data)
+    delayed = emu.faults.add("/download/*", action="delay", delay=0.2)
+    reader = DXFile(f.get_id(), mode="rb", read_buffer_size=1024 * KIB)
+    got, most_in_flight = [], 0
+    while True:
+        piece = reader.read(64 * KIB)
+        if not piece:
+            break
+        got.append(piece)
+        most_in_flight = max(most_in_flight, len(reader._prefetch._running))
+    assert b"".join(got) == data
+    assert most_in_flight >= 4
+    assert delayed.hits >= 20  # 64 KiB ranges (256 KiB ones: 6)
+
+
 # -- writing -----------------------------------------------------------------------------------
 
 def test_writes_of_any_shape_are_cut_into_region_sized_parts(emu):

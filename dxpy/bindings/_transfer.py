@@ -68,8 +68,13 @@ MAX_CONNECTIONS = 32  # dxpy.http keeps this many connections per host (POOL_SIZ
 # keep in flight at most, whatever the number of connections (at least two parts).
 MEMORY_BUDGET = 48 * 1024 * 1024
 # The largest range DXFile.read fetches at once (its read buffer size may be smaller): small
-# ranges let more connections share the memory budget.
+# ranges let more connections share the memory budget, which pays where each connection gets
+# a limited rate (a WAN). Once ranges arrive at FAST_CONNECTION_RATE or more per connection,
+# ranges of up to READ_RANGE_FAST_MAX, two at a time (one arriving while the reader takes the
+# other): fewer requests and less memory, where more connections would add little.
 READ_RANGE_MAX = 8 * 1024 * 1024
+READ_RANGE_FAST_MAX = 16 * 1024 * 1024
+FAST_CONNECTION_RATE = 128 * 1024 * 1024
 
 
 def check_connections(value, what="the number of connections"):
@@ -273,26 +278,38 @@ class BoundedJobs(object):
 class OrderedPrefetch(object):
     """Run ``fn(*task)`` for each task of *tasks* as jobs of *transfer*, at most *depth*
     ahead of the consumer, and hand back the results in task order (``next()``; None at
-    the end). A failure, or ``close``, aborts the transfer."""
+    the end). With *budget* (a function giving bytes), the tasks in flight also weigh at
+    most ``budget()`` bytes in all (``size_of(task)`` each; one task always runs). A
+    failure, or ``close``, aborts the transfer."""
 
-    def __init__(self, transfer, depth, fn, tasks, before_abort=None):
+    def __init__(self, transfer, depth, fn, tasks, before_abort=None, budget=None, size_of=None):
         self.transfer, self._depth, self._fn = transfer, max(1, depth), fn
         self._before_abort = before_abort
         self._tasks = iter(tasks)
-        self._running = collections.deque()
+        self._budget, self._size_of = budget, size_of
+        self._running = collections.deque()  # (future, bytes)
+        self._weight = 0  # bytes of the tasks in flight
+        self._next_task = None
         self._fill()
 
     def _fill(self):
         while len(self._running) < self._depth:
-            task = next(self._tasks, None)
-            if task is None:
+            if self._next_task is None:
+                self._next_task = next(self._tasks, None)
+                if self._next_task is None:
+                    return
+            size = self._size_of(self._next_task) if self._budget is not None else 0
+            if self._running and self._weight + size > self._budget():
                 return
-            self._running.append(self.transfer.submit(self._fn, *task))
+            task, self._next_task = self._next_task, None
+            self._running.append((self.transfer.submit(self._fn, *task), size))
+            self._weight += size
 
     def next(self):
         if not self._running:
             return None
-        future = self._running.popleft()
+        future, size = self._running.popleft()
+        self._weight -= size
         try:
             result = future.result()
             self._fill()
@@ -305,7 +322,7 @@ class OrderedPrefetch(object):
         """Give up on the results still due: nothing of this prefetch runs after it returns
         (unless a job outlives ABORT_JOIN_SECONDS; it then starts no new attempt)."""
         self._running.clear()
-        self._tasks = iter(())
+        self._tasks, self._next_task = iter(()), None
         if self._before_abort is not None:
             self._before_abort()
         self.transfer.abort()
@@ -314,12 +331,38 @@ class OrderedPrefetch(object):
 def ranges(start, end, first_size, max_size):
     """``(first, end_exclusive)`` spans covering [start, end): *first_size* bytes, then
     doubling up to *max_size*, so a short read costs little and a long one goes fast."""
-    size = max(1, min(first_size, max_size))
-    while start < end:
-        stop = min(start + size, end)
-        yield start, stop
-        start = stop
-        size = min(size * 2, max_size)
+    return iter(ReadAheadRanges(start, end, first_size, max_size, max_size))
+
+
+class ReadAheadRanges(object):
+    """The spans of ``ranges``, growing up to *slow_max* bytes with MEMORY_BUDGET bytes of
+    them in flight (``budget()``), or, while the ranges fetched arrive at
+    FAST_CONNECTION_RATE or more (``arrived``, from any thread), up to *fast_max* bytes,
+    two of that size in flight."""
+
+    def __init__(self, start, end, first_size, slow_max, fast_max):
+        self._start, self._end, self._first_size = start, end, first_size
+        self._slow_max, self._fast_max = slow_max, fast_max
+        # Slow until ranges say otherwise: a large range asked for early on a slow link would
+        # hold the reader up.
+        self.max_size, self.fast = slow_max, False
+
+    def arrived(self, size, seconds):
+        """A range of *size* bytes took *seconds* to fetch."""
+        self.fast = size >= seconds * FAST_CONNECTION_RATE
+        self.max_size = self._fast_max if self.fast else self._slow_max
+
+    def budget(self):
+        """Bytes of ranges that may be in flight now."""
+        return 2 * self._fast_max if self.fast else max(2 * self._slow_max, MEMORY_BUDGET)
+
+    def __iter__(self):
+        start, size = self._start, max(1, min(self._first_size, self.max_size))
+        while start < self._end:
+            stop = min(start + size, self._end)
+            yield start, stop
+            start = stop
+            size = min(size * 2, self.max_size)
 
 
 # -- progress --------------------------------------------------------------------------------
