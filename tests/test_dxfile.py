@@ -96,19 +96,14 @@ def test_ranges_ramp_up_and_cover_the_span():
     assert spans[-1][1] == 100 and all(a[1] == b[0] for a, b in zip(spans, spans[1:]))
 
 
-def test_read_ahead_ranges_follow_the_rate_ranges_arrive_at():
-    spans = _transfer.ReadAheadRanges(0, 200, 4, slow_max=8, fast_max=32)
-    assert not spans.fast and spans.budget() == max(16, _transfer.MEMORY_BUDGET)  # until ranges say otherwise
-    taken = iter(spans)
-    assert [next(taken) for _ in range(3)] == [(0, 4), (4, 12), (12, 20)]
-    spans.arrived(8 * 1024 * 1024, seconds=0.01)  # 800 MiB/s: a fast connection
-    assert spans.fast and spans.max_size == 32 and spans.budget() == 64  # two of the largest
-    assert [next(taken) for _ in range(2)] == [(20, 36), (36, 68)]  # growing to the fast size
-    spans.arrived(8, seconds=1.0)  # 8 bytes/s: slow
-    assert not spans.fast and spans.max_size == 8
-    rest = list(taken)
-    assert rest[0] == (68, 76) and rest[-1][1] == 200 and all(stop - start <= 8 for start, stop in rest)
-    assert all(a[1] == b[0] for a, b in zip(rest, rest[1:]))
+def test_read_ahead_budget_follows_the_rate_ranges_arrive_at():
+    budget = _transfer.ReadAheadBudget(8)
+    assert not budget.fast and budget() == _transfer.MEMORY_BUDGET  # until ranges say otherwise
+    budget.arrived(8 * 1024 * 1024, seconds=0.01)  # 800 MiB/s: a fast connection
+    assert budget.fast and budget() == 16  # two ranges
+    budget.arrived(8, seconds=1.0)  # 8 bytes/s: slow
+    assert not budget.fast and budget() == _transfer.MEMORY_BUDGET
+    assert _transfer.ReadAheadBudget(_transfer.MEMORY_BUDGET)() == 2 * _transfer.MEMORY_BUDGET  # two at least
 
 
 def test_prefetch_keeps_its_byte_budget_and_order():
@@ -133,11 +128,10 @@ def test_prefetch_keeps_its_byte_budget_and_order():
         prefetch.close()
 
 
-def test_a_read_over_a_slow_link_keeps_many_small_ranges_in_flight(emu, monkeypatch):
-    # Each range is answered 0.2 s late: ranges arrive slowly, so the reader keeps to the
-    # slow size and fetches several at once (one per connection, within the memory budget).
+def test_a_read_over_a_slow_link_keeps_many_ranges_in_flight(emu, monkeypatch):
+    # Each range is answered 0.2 s late: ranges arrive slowly, so the reader fetches several
+    # at once (one per connection, within the memory budget).
     monkeypatch.setattr(_transfer, "READ_RANGE_MAX", 64 * KIB)
-    monkeypatch.setattr(_transfer, "READ_RANGE_FAST_MAX", 256 * KIB)
     data = payload(24 * 64 * KIB)
     f = new_closed_file(data)
     delayed = emu.faults.add("/download/*", action="delay", delay=0.2)
@@ -149,9 +143,26 @@ def test_a_read_over_a_slow_link_keeps_many_small_ranges_in_flight(emu, monkeypa
             break
         got.append(piece)
         most_in_flight = max(most_in_flight, len(reader._prefetch._running))
-    assert b"".join(got) == data
+    assert b"".join(got) == data and delayed.hits >= 20
     assert most_in_flight >= 4
-    assert delayed.hits >= 20  # 64 KiB ranges (256 KiB ones: 6)
+
+
+def test_a_read_over_a_fast_link_keeps_two_ranges_in_flight(emu, monkeypatch):
+    monkeypatch.setattr(_transfer, "READ_RANGE_MAX", 64 * KIB)
+    monkeypatch.setattr(_transfer, "FAST_CONNECTION_RATE", 1)  # any range arrives fast enough
+    data = payload(24 * 64 * KIB)
+    f = new_closed_file(data)
+    reader = DXFile(f.get_id(), mode="rb", read_buffer_size=1024 * KIB)
+    got, in_flight = [], []
+    while True:
+        piece = reader.read(64 * KIB)
+        if not piece:
+            break
+        got.append(piece)
+        in_flight.append(len(reader._prefetch._running))
+    assert b"".join(got) == data
+    # Those asked for before the first came back drain; no more than two are asked for after.
+    assert max(in_flight[:4]) > 2 and max(in_flight[16:]) <= 2
 
 
 # -- writing -----------------------------------------------------------------------------------

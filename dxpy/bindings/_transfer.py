@@ -70,10 +70,9 @@ MEMORY_BUDGET = 48 * 1024 * 1024
 # The largest range DXFile.read fetches at once (its read buffer size may be smaller): small
 # ranges let more connections share the memory budget, which pays where each connection gets
 # a limited rate (a WAN). Once ranges arrive at FAST_CONNECTION_RATE or more per connection,
-# ranges of up to READ_RANGE_FAST_MAX, two at a time (one arriving while the reader takes the
-# other): fewer requests and less memory, where more connections would add little.
+# two at a time are enough (one arriving while the reader takes the other): more would only
+# contend for the CPU and hold memory.
 READ_RANGE_MAX = 8 * 1024 * 1024
-READ_RANGE_FAST_MAX = 16 * 1024 * 1024
 FAST_CONNECTION_RATE = 128 * 1024 * 1024
 
 
@@ -331,38 +330,29 @@ class OrderedPrefetch(object):
 def ranges(start, end, first_size, max_size):
     """``(first, end_exclusive)`` spans covering [start, end): *first_size* bytes, then
     doubling up to *max_size*, so a short read costs little and a long one goes fast."""
-    return iter(ReadAheadRanges(start, end, first_size, max_size, max_size))
+    size = max(1, min(first_size, max_size))
+    while start < end:
+        stop = min(start + size, end)
+        yield start, stop
+        start = stop
+        size = min(size * 2, max_size)
 
 
-class ReadAheadRanges(object):
-    """The spans of ``ranges``, growing up to *slow_max* bytes with MEMORY_BUDGET bytes of
-    them in flight (``budget()``), or, while the ranges fetched arrive at
-    FAST_CONNECTION_RATE or more (``arrived``, from any thread), up to *fast_max* bytes,
-    two of that size in flight."""
+class ReadAheadBudget(object):
+    """Bytes of ranges of at most *range_size* that a reader keeps in flight (call it):
+    MEMORY_BUDGET while connections are slow, two ranges while the ranges fetched arrive at
+    FAST_CONNECTION_RATE or more (``arrived``, from any thread)."""
 
-    def __init__(self, start, end, first_size, slow_max, fast_max):
-        self._start, self._end, self._first_size = start, end, first_size
-        self._slow_max, self._fast_max = slow_max, fast_max
-        # Slow until ranges say otherwise: a large range asked for early on a slow link would
-        # hold the reader up.
-        self.max_size, self.fast = slow_max, False
+    def __init__(self, range_size):
+        self._range_size = range_size
+        self.fast = False  # until ranges say otherwise: on a slow link every connection counts
 
     def arrived(self, size, seconds):
         """A range of *size* bytes took *seconds* to fetch."""
         self.fast = size >= seconds * FAST_CONNECTION_RATE
-        self.max_size = self._fast_max if self.fast else self._slow_max
 
-    def budget(self):
-        """Bytes of ranges that may be in flight now."""
-        return 2 * self._fast_max if self.fast else max(2 * self._slow_max, MEMORY_BUDGET)
-
-    def __iter__(self):
-        start, size = self._start, max(1, min(self._first_size, self.max_size))
-        while start < self._end:
-            stop = min(start + size, self._end)
-            yield start, stop
-            start = stop
-            size = min(size * 2, self.max_size)
+    def __call__(self):
+        return 2 * self._range_size if self.fast else max(2 * self._range_size, MEMORY_BUDGET)
 
 
 # -- progress --------------------------------------------------------------------------------

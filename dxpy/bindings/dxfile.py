@@ -606,17 +606,18 @@ class DXFile(DXDataObject):
 
     def _start_prefetch(self, project, kwargs):
         self._drop_read_state()
-        slow_max = min(self._read_bufsize, _transfer.READ_RANGE_MAX)
-        spans = _transfer.ReadAheadRanges(self._pos, self._file_length, FIRST_READ_SIZE, slow_max,
-                                          max(slow_max, min(self._read_bufsize, _transfer.READ_RANGE_FAST_MAX)))
-        # One range ahead per connection, as many as fit the memory budget: the reader takes
-        # each one as it arrives, and the ranges ahead are held in memory until then.
-        depth = _transfer.parts_in_memory(type(self)._http_threadpool_size, slow_max)
+        largest = min(self._read_bufsize, _transfer.READ_RANGE_MAX)
+        spans = _transfer.ranges(self._pos, self._file_length, FIRST_READ_SIZE, largest)
+        # One range ahead per connection, as many as fit the memory budget (fewer once the
+        # link proves fast): the reader takes each one as it arrives, and the ranges ahead
+        # are held in memory until then.
+        depth = _transfer.parts_in_memory(type(self)._http_threadpool_size, largest)
+        budget = _transfer.ReadAheadBudget(largest)
         transfer = _transfer.Transfer(depth)
         tasks = ((start, stop, project) for start, stop in spans)
         self._prefetch = _transfer.OrderedPrefetch(
-            transfer, depth, self._fetch_task(transfer, kwargs, spans.arrived), tasks,
-            budget=spans.budget, size_of=lambda task: task[1] - task[0])
+            transfer, depth, self._fetch_task(transfer, kwargs, budget.arrived), tasks,
+            budget=budget, size_of=lambda task: task[1] - task[0])
         self._prefetch_next, self._prefetch_project = self._pos, project
 
     def _fetch_task(self, transfer, kwargs, arrived):
