@@ -1,14 +1,18 @@
 """How requests leave: the head of a request and a small body go out in one write (one TCP
-segment for the server to gather), a large body follows the head unchanged, and every body
-arrives byte for byte whatever its form."""
+segment for the server to gather), a large body follows the head unchanged, a part of a local
+file goes from the file to the socket, and every body arrives byte for byte whatever its form."""
 import http.client
 import io
+import socket
 
 import pytest
 
 import dxpy
 from dxpy import _pools
+from dxpy.bindings import _transfer
+from dxpy.exceptions import DXFileError
 from dxpy.http import DXHTTPRequest
+from loopback import drop, reply
 
 
 @pytest.fixture
@@ -81,3 +85,79 @@ def test_a_body_failing_while_the_head_is_held_sends_nothing(monkeypatch):
     connection = _pools.OneWriteHTTPConnection("127.0.0.1", 9)  # urllib3 drops a failed one
     connection.request("GET", "/y")
     assert len(sent) == 1 and sent[0].startswith(b"GET /y HTTP/1.1\r\n")
+
+
+# -- parts of local files: sent from the file --------------------------------------------------
+
+@pytest.fixture
+def local_file(tmp_path):
+    data = bytes(range(256)) * 4096 + b"tail"  # 1 MiB and a little
+    path = tmp_path / "local.bin"
+    path.write_bytes(data)
+    with open(str(path), "rb") as f:
+        yield f.fileno(), data
+
+
+@pytest.fixture
+def sendfiles(monkeypatch):
+    """The byte counts handed to socket.sendfile."""
+    counts = []
+    real = socket.socket.sendfile
+
+    def sendfile(self, file, offset=0, count=None):
+        counts.append(count)
+        return real(self, file, offset, count)
+    monkeypatch.setattr(socket.socket, "sendfile", sendfile)
+    return counts
+
+
+def put(server, body, **kwargs):
+    return DXHTTPRequest(server.url + "/part", body, method="PUT", jsonify_data=False, prepend_srv=False,
+                         auth=None, **kwargs)
+
+
+def test_a_slice_of_a_local_file_is_sent_from_the_file(dx, server, local_file, sendfiles):
+    fileno, data = local_file
+    put(server, _transfer.FileSlice(fileno, 1000, 600000))
+    assert server.requests[0].body == data[1000:601000]
+    assert int(server.requests[0].headers["Content-Length"]) == 600000
+    assert sendfiles == [600000]
+
+
+def test_a_slice_is_sent_whole_again_after_a_lost_answer(dx, server, local_file, sendfiles, sleeps):
+    fileno, data = local_file
+    server.push(drop(), reply())
+    put(server, _transfer.FileSlice(fileno, 0, len(data)), always_retry=True)
+    assert server.requests[-1].body == data and len(sleeps) == 1
+    assert sendfiles == [len(data), len(data)]
+
+
+def test_a_local_file_shorter_than_its_slice_is_an_error(dx, server, local_file):
+    fileno, data = local_file
+    with pytest.raises(DXFileError, match="the local file ended"):
+        put(server, _transfer.FileSlice(fileno, len(data) - 10, 100))
+
+
+def test_a_region_on_a_tls_socket_goes_in_blocks_of_bytes(local_file):
+    # TLS records are made from bytes in memory: a socket that is not a plain one gets blocks.
+    fileno, data = local_file
+
+    class RecordingSocket(object):
+        def __init__(self):
+            self.blocks = []
+
+        def sendall(self, block):
+            self.blocks.append(bytes(block))
+    sock = RecordingSocket()
+    _pools.FileRegion(fileno, 10, len(data) - 10).send_on(sock)
+    assert b"".join(sock.blocks) == data[10:]
+    assert max(len(block) for block in sock.blocks) == _pools.REGION_BLOCK
+    with pytest.raises(DXFileError):
+        _pools.FileRegion(fileno, len(data) - 5, 50).send_on(RecordingSocket())
+
+
+def test_a_region_read_by_another_sender_gives_the_same_bytes(local_file):
+    fileno, data = local_file
+    region = _pools.FileRegion(fileno, 3, 70000)
+    assert len(region) == 70000
+    assert b"".join(iter(lambda: region.read(8192), b"")) == data[3:70003]

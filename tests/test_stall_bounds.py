@@ -12,7 +12,7 @@ import urllib3
 
 
 import dxpy
-from dxpy.bindings import dxfile
+from dxpy.bindings import _transfer, dxfile
 from dxpy.http import DXHTTPRequest
 from loopback import reply
 
@@ -215,22 +215,35 @@ def upload_to(dx, server, monkeypatch):
     return point
 
 
-def test_a_large_part_on_a_slow_but_steady_link_does_not_time_out(upload_to, sleeps):
+@pytest.fixture(params=["bytes", "file slice"])
+def part(request, tmp_path):
+    """A PART-byte part: bytes in memory, or a slice of a local file (sent from the file)."""
+    if request.param == "bytes":
+        yield b"p" * PART
+        return
+    path = tmp_path / "part.bin"
+    with open(str(path), "wb") as f:
+        f.truncate(PART + 7)
+    with open(str(path), "rb") as f:
+        yield _transfer.FileSlice(f.fileno(), 7, PART)
+
+
+def test_a_large_part_on_a_slow_but_steady_link_does_not_time_out(upload_to, sleeps, part):
     # A receive window of 256 KiB emptied every 50 ms: the part takes seconds to send, more
     # than the timeout, while each block goes well within it.
     with RawServer(body_pace=(1024 * 1024, 0.05)) as peer:
         handler = upload_to(peer, timeout=2)
-        done, outcome = finishes(handler.upload_part, b"p" * PART, 1)
+        done, outcome = finishes(handler.upload_part, part, 1)
 
     assert done and "error" not in outcome, outcome
     assert peer.received == [PART]
     assert sleeps == []
 
 
-def test_a_part_upload_to_a_peer_that_stops_reading_fails(upload_to, sleeps):
+def test_a_part_upload_to_a_peer_that_stops_reading_fails(upload_to, sleeps, part):
     with RawServer(stop_reading=True) as peer:
         handler = upload_to(peer, timeout=1)
-        done, outcome = finishes(handler.upload_part, b"p" * PART, 1, max_retries=1)
+        done, outcome = finishes(handler.upload_part, part, 1, max_retries=1)
 
     assert done
     assert isinstance(outcome.get("error"), Exception) and peer.received == []

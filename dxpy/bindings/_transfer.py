@@ -423,8 +423,8 @@ FILE_BLOCK = 1024 * 1024
 
 class FileSlice(object):
     """*size* bytes of the open file *fileno* from *offset*, read as they are sent (through
-    ``os.pread``: the part is never held in memory, and parts of one file are read by
-    several workers at once). Seekable, so that a retry sends it again."""
+    ``os.pread``, or by the kernel from the file: the part is never held in memory, and parts
+    of one file are read by several workers at once). Seekable, so that a retry sends it again."""
 
     def __init__(self, fileno, offset, size):
         self.fileno, self.offset, self.size = fileno, offset, size
@@ -451,6 +451,12 @@ class FileSlice(object):
         base = {os.SEEK_SET: 0, os.SEEK_CUR: self._pos, os.SEEK_END: self.size}[whence]
         self._pos = max(0, min(self.size, base + offset))
         return self._pos
+
+    def file_region(self):
+        """The rest of the slice from the send position, for a connection that sends it
+        straight from the file (dxpy._pools)."""
+        from dxpy._pools import FileRegion
+        return FileRegion(self.fileno, self.offset + self._pos, self.size - self._pos)
 
     def blocks(self, block_size):
         """The slice's bytes in blocks (for its checksum), without moving the send position."""
