@@ -9,7 +9,6 @@ A body that is a region of a local file (it has ``file_region()``, as the parts 
 do) goes from the file to the socket by ``socket.sendfile`` on a plain connection: no copy
 through Python, no call per block. The socket's timeout still bounds each wait to send.
 """
-import os
 import socket
 
 from urllib3.connection import HTTPConnection, HTTPSConnection
@@ -23,43 +22,32 @@ JOIN_LIMIT = 64 * 1024
 REGION_BLOCK = 256 * 1024
 
 
-class FileRegion(object):
-    """*count* bytes of the open file *fileno* from *offset*: one chunk of a request body."""
+class _FilePiece(object):
+    """A chunk of a request body that is a part of a local file: *piece* has ``fileno``,
+    ``offset``, ``size`` and ``read`` (a FileSlice at its start). Any other sender than these
+    connections reads it as a file (http.client does)."""
 
-    def __init__(self, fileno, offset, count):
-        self.fileno, self.offset, self.count = fileno, offset, count
-        self._pos = 0
+    def __init__(self, piece):
+        self.piece = piece
 
     def __len__(self):
-        return self.count
+        return self.piece.size
 
     def read(self, size=-1):
-        """The next bytes, as any other sender reads a file-like chunk (http.client)."""
-        left = self.count - self._pos
-        size = left if size is None or size < 0 else min(size, left)
-        if size <= 0:
-            return b""
-        block = os.pread(self.fileno, size, self.offset + self._pos)
-        if not block:
-            self._ended()
-        self._pos += len(block)
-        return block
+        return self.piece.read(size)
 
-    def send_on(self, sock):
-        if type(sock) is socket.socket:
-            sent = sock.sendfile(_FileNumber(self.fileno), self.offset, self.count)
-            if sent != self.count:
-                self._ended()
-            return
-        while True:  # TLS: its records are made from bytes in memory
-            block = self.read(REGION_BLOCK)
-            if not block:
-                return
-            sock.sendall(block)
 
-    def _ended(self):
-        from dxpy.exceptions import DXFileError
-        raise DXFileError("the local file ended before byte %d" % (self.offset + self.count))
+def send_file_piece(sock, piece):
+    """Send all of *piece* (see _FilePiece) on *sock*: from the file on a plain socket, in
+    blocks on a TLS one (its records are made from bytes in memory)."""
+    if type(sock) is socket.socket:
+        sent = sock.sendfile(_FileNumber(piece.fileno), piece.offset, piece.size)
+        if sent != piece.size:
+            from dxpy.exceptions import DXFileError
+            raise DXFileError("the local file ended before byte %d" % (piece.offset + piece.size))
+        return
+    for block in iter(lambda: piece.read(REGION_BLOCK), b""):
+        sock.sendall(block)
 
 
 class _FileNumber(object):
@@ -80,7 +68,7 @@ class _HeadWithBody(object):
     def request(self, *args, **kwargs):
         region = getattr(kwargs.get("body"), "file_region", None)
         if region is not None and any(name.lower() == "content-length" for name in kwargs.get("headers") or ()):
-            kwargs["body"] = [region()]  # sent by send() below, in one piece
+            kwargs["body"] = [_FilePiece(region())]  # sent by send() below, in one piece
         self._holding = True
         try:
             result = super(_HeadWithBody, self).request(*args, **kwargs)
@@ -102,8 +90,8 @@ class _HeadWithBody(object):
                 data = head + data
             else:
                 super(_HeadWithBody, self).send(head)
-        if isinstance(data, FileRegion) and self.sock is not None:
-            data.send_on(self.sock)
+        if isinstance(data, _FilePiece) and self.sock is not None:
+            send_file_piece(self.sock, data.piece)
         else:
             super(_HeadWithBody, self).send(data)
 

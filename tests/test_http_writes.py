@@ -138,7 +138,7 @@ def test_a_local_file_shorter_than_its_slice_is_an_error(dx, server, local_file)
         put(server, _transfer.FileSlice(fileno, len(data) - 10, 100))
 
 
-def test_a_region_on_a_tls_socket_goes_in_blocks_of_bytes(local_file):
+def test_a_file_piece_on_a_tls_socket_goes_in_blocks_of_bytes(local_file):
     # TLS records are made from bytes in memory: a socket that is not a plain one gets blocks.
     fileno, data = local_file
 
@@ -149,15 +149,17 @@ def test_a_region_on_a_tls_socket_goes_in_blocks_of_bytes(local_file):
         def sendall(self, block):
             self.blocks.append(bytes(block))
     sock = RecordingSocket()
-    _pools.FileRegion(fileno, 10, len(data) - 10).send_on(sock)
+    _pools.send_file_piece(sock, _transfer.FileSlice(fileno, 10, len(data) - 10))
     assert b"".join(sock.blocks) == data[10:]
     assert max(len(block) for block in sock.blocks) == _pools.REGION_BLOCK
-    with pytest.raises(DXFileError):
-        _pools.FileRegion(fileno, len(data) - 5, 50).send_on(RecordingSocket())
+    with pytest.raises(DXFileError, match="the local file ended"):
+        _pools.send_file_piece(RecordingSocket(), _transfer.FileSlice(fileno, len(data) - 5, 50))
 
 
-def test_a_region_read_by_another_sender_gives_the_same_bytes(local_file):
+def test_the_rest_of_a_slice_is_a_slice_from_its_send_position(local_file):
     fileno, data = local_file
-    region = _pools.FileRegion(fileno, 3, 70000)
-    assert len(region) == 70000
-    assert b"".join(iter(lambda: region.read(8192), b"")) == data[3:70003]
+    piece = _transfer.FileSlice(fileno, 3, 70000)
+    piece.read(1000)
+    rest = piece.file_region()
+    assert (rest.offset, len(rest)) == (1003, 69000)
+    assert b"".join(iter(lambda: rest.read(8192), b"")) == data[1003:70003]

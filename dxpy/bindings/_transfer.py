@@ -453,10 +453,9 @@ class FileSlice(object):
         return self._pos
 
     def file_region(self):
-        """The rest of the slice from the send position, for a connection that sends it
-        straight from the file (dxpy._pools)."""
-        from dxpy._pools import FileRegion
-        return FileRegion(self.fileno, self.offset + self._pos, self.size - self._pos)
+        """The rest of the slice from the send position, as a slice of its own, for a
+        connection that sends it straight from the file (dxpy._pools)."""
+        return FileSlice(self.fileno, self.offset + self._pos, self.size - self._pos)
 
     def blocks(self, block_size):
         """The slice's bytes in blocks (for its checksum), without moving the send position."""
