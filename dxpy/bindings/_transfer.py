@@ -297,9 +297,11 @@ class OrderedPrefetch(object):
                 self._next_task = next(self._tasks, None)
                 if self._next_task is None:
                     return
-            size = self._size_of(self._next_task) if self._budget is not None else 0
-            if self._running and self._weight + size > self._budget():
-                return
+            size = 0
+            if self._budget is not None:
+                size = self._size_of(self._next_task)
+                if self._running and self._weight + size > self._budget():
+                    return
             task, self._next_task = self._next_task, None
             self._running.append((self.transfer.submit(self._fn, *task), size))
             self._weight += size
