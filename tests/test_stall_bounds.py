@@ -146,6 +146,7 @@ def test_an_answer_trickling_in_is_cut_at_the_read_timeout():
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")  # the point
 def test_a_forked_child_cuts_a_trickle_too():
     # The parent's watchdog thread does not follow a fork: the child must start its own.
     with RawServer(trickle=(5, 0.05)) as peer:
