@@ -17,29 +17,15 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 # A head and a first body block of at most this many bytes in all go in one write; a larger
 # block (a part of a file) is not copied to join them.
 JOIN_LIMIT = 64 * 1024
-# Blocks in which a file region is read and sent where the kernel cannot send it from the
-# file (TLS), or by a sender other than these connections.
+# Blocks in which a part of a local file is read and sent where the kernel cannot send it
+# from the file (TLS).
 REGION_BLOCK = 256 * 1024
 
 
-class _FilePiece(object):
-    """A chunk of a request body that is a part of a local file: *piece* has ``fileno``,
-    ``offset``, ``size`` and ``read`` (a FileSlice at its start). Any other sender than these
-    connections reads it as a file (http.client does)."""
-
-    def __init__(self, piece):
-        self.piece = piece
-
-    def __len__(self):
-        return self.piece.size
-
-    def read(self, size=-1):
-        return self.piece.read(size)
-
-
 def send_file_piece(sock, piece):
-    """Send all of *piece* (see _FilePiece) on *sock*: from the file on a plain socket, in
-    blocks on a TLS one (its records are made from bytes in memory)."""
+    """Send all of *piece* (a FileSlice at its start: ``fileno``, ``offset``, ``size``,
+    ``read``) on *sock*: from the file on a plain socket, in blocks on a TLS one (its records
+    are made from bytes in memory)."""
     if type(sock) is socket.socket:
         sent = sock.sendfile(_FileNumber(piece.fileno), piece.offset, piece.size)
         if sent != piece.size:
@@ -63,12 +49,13 @@ class _FileNumber(object):
 class _HeadWithBody(object):
     """Mixin for a urllib3 connection: holds the head of a request until its body's first write."""
 
+    _holding = False  # in a request, until its head has been sent
     _head = None  # the held head; None when nothing is held
 
     def request(self, *args, **kwargs):
         region = getattr(kwargs.get("body"), "file_region", None)
         if region is not None and any(name.lower() == "content-length" for name in kwargs.get("headers") or ()):
-            kwargs["body"] = [_FilePiece(region())]  # sent by send() below, in one piece
+            kwargs["body"] = [region()]  # one chunk, sent by send() below
         self._holding = True
         try:
             result = super(_HeadWithBody, self).request(*args, **kwargs)
@@ -80,7 +67,7 @@ class _HeadWithBody(object):
         return result
 
     def send(self, data):
-        if getattr(self, "_holding", False):
+        if self._holding:
             head = self._head
             if head is None:  # the first write of a request is its whole head
                 self._head = data
@@ -90,8 +77,8 @@ class _HeadWithBody(object):
                 data = head + data
             else:
                 super(_HeadWithBody, self).send(head)
-        if isinstance(data, _FilePiece) and self.sock is not None:
-            send_file_piece(self.sock, data.piece)
+        if hasattr(data, "file_region") and self.sock is not None:
+            send_file_piece(self.sock, data)
         else:
             super(_HeadWithBody, self).send(data)
 
